@@ -1,0 +1,110 @@
+/**
+ * Shared types of the local IAM + CCI (Volcano Job) emulator.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface JobMetadata {
+  name: string;
+  namespace?: string;
+  generateName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  uid?: string;
+  creationTimestamp?: string;
+  generation?: number;
+  selfLink?: string;
+  [key: string]: unknown;
+}
+
+export interface JobTask {
+  name: string;
+  replicas?: number;
+  minAvailable?: number;
+  template?: Record<string, unknown>;
+  policies?: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface JobSpec {
+  minAvailable?: number;
+  queue?: string;
+  schedulerName?: string;
+  priorityClassName?: string;
+  plugins?: Record<string, string[]>;
+  tasks: JobTask[];
+  [key: string]: unknown;
+}
+
+export interface JobStatus {
+  state?: { phase?: string; reason?: string; message?: string; lastTransitionTime?: string };
+  minAvailable?: number;
+  pending?: number;
+  running?: number;
+  succeeded?: number;
+  failed?: number;
+  [key: string]: unknown;
+}
+
+export interface Job {
+  apiVersion: string;
+  kind: string;
+  metadata: JobMetadata;
+  spec: JobSpec;
+  status?: JobStatus;
+  [key: string]: unknown;
+}
+
+export type FaultShape = 'status' | 'text' | 'gateway' | 'iam';
+
+export type FaultAction =
+  | {
+      type: 'status';
+      status: number;
+      /** 'status' = Kubernetes Status JSON (default for CCI), 'text' = text/plain, 'gateway' = APIGW JSON, 'iam' = Keystone error JSON (default for IAM). */
+      shape?: FaultShape;
+      /** Retry-After header, seconds. */
+      retryAfter?: number;
+      /** Status details.retryAfterSeconds. */
+      retryAfterSeconds?: number;
+      /** Raw body override. */
+      body?: string;
+      /** Message override for the generated body. */
+      message?: string;
+    }
+  | { type: 'delay'; ms: number }
+  | { type: 'hang' }
+  | { type: 'reset' }
+  | { type: 'garbage'; status?: number; kind?: 'html' | 'json' };
+
+export interface FaultRule {
+  service?: 'iam' | 'cci' | 'any';
+  method?: string;
+  path?: string | RegExp;
+  times?: number;
+  action: FaultAction;
+}
+
+export interface EmulatorStats {
+  iamTokenRequests: number;
+  cci: { get: number; list: number; patch: number; patchStatus: number; create: number; total: number };
+}
+
+export interface RequestRecord {
+  service: 'iam' | 'cci';
+  method: string;
+  path: string;
+  /** Raw query string without the leading '?', '' when none. */
+  query: string;
+  contentType: string;
+  /** HTTP status answered; 0 when the request was hung or reset by a fault, or is still in flight. */
+  status: number;
+  /** How the CCI request authenticated: 'token' (IAM/minted), 'static', 'aksk', or 'none'. */
+  auth?: 'token' | 'static' | 'aksk' | 'none';
+  /** CCI request body (PATCH/POST), cut at 4096 characters. Never recorded for IAM. */
+  body?: string;
+  /** Fault action type applied, if any. */
+  fault?: FaultAction['type'];
+  time: string;
+}

@@ -1,0 +1,103 @@
+/**
+ * Huawei IAM password authentication: a project-scoped token from
+ * `POST {IAM_ENDPOINT}/v3/auth/tokens?nocatalog=true` (201, token in `X-Subject-Token`,
+ * expiry in `token.expires_at`, UTC with microseconds).
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from './errors';
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
+import type { Deadline } from './deadline';
+import type { IssuedToken, TokenSource } from './token-cache';
+import { exchange } from './upstream-http';
+import { describeFailure, parseUpstreamFailure } from './upstream-errors';
+
+export interface IamPasswordCredentials {
+  domain: string;
+  user: string;
+  password: string;
+  project: string;
+}
+
+export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
+const MAX_ATTEMPTS = 3;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Tokens live 24 h; used when an answer lacks `expires_at`. */
+const DEFAULT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** Parses `2020-01-04T09:05:22.701000Z` (microseconds) and plain ISO dates. */
+export function parseExpiresAt(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const normalised = value.replace(/(\.\d{3})\d+/, '$1');
+  const t = Date.parse(normalised);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export function iamTokenKey(endpoint: string, c: IamPasswordCredentials): string {
+  // The password's hash is part of the identity so a rotated password gets a fresh token.
+  const pw = createHash('sha256').update(c.password).digest('hex').slice(0, 16);
+  return `iam:${endpoint}|${c.domain}|${c.user}|${c.project}|${pw}`;
+}
+
+export async function requestProjectToken(
+  endpoint: string,
+  c: IamPasswordCredentials,
+  deadline: Deadline,
+): Promise<IssuedToken> {
+  const url = `${endpoint.replace(/\/+$/, '')}/v3/auth/tokens?nocatalog=true`;
+  const body = JSON.stringify({
+    auth: {
+      identity: { methods: ['password'], password: { user: { name: c.user, password: c.password, domain: { name: c.domain } } } },
+      scope: { project: { name: c.project } },
+    },
+  });
+  const who = `user "${c.user}" of domain "${c.domain}" for project "${c.project}"`;
+  let lastProblem = 'no attempt made';
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline.remaining());
+    if (timeoutMs <= 0) break;
+    const result = await exchange({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json;charset=utf8' },
+      body,
+      timeoutMs,
+    });
+    let retryAfter: number | undefined;
+    if (result.kind === 'response') {
+      if (result.status === 201 || result.status === 200) {
+        const token = result.headers.get('x-subject-token');
+        if (!token) throw new AppError(502, 'iam-bad-answer', `IAM answered ${result.status} without an X-Subject-Token header`);
+        let expiresAt: number | undefined;
+        try {
+          expiresAt = parseExpiresAt((JSON.parse(result.text) as { token?: { expires_at?: unknown } }).token?.expires_at);
+        } catch {
+          expiresAt = undefined;
+        }
+        return { token, expiresAt: expiresAt ?? Date.now() + DEFAULT_LIFETIME_MS };
+      }
+      const failure = parseUpstreamFailure(result.status, result.headers, result.text);
+      if (result.status !== 429 && result.status < 500) {
+        throw new AppError(502, 'iam-refused', `IAM refused to issue a token to ${who}: ${describeFailure(failure)}`, {
+          retryable: true,
+        });
+      }
+      lastProblem = describeFailure(failure);
+      retryAfter = failure.retryAfterSeconds;
+    } else {
+      lastProblem = result.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : result.message;
+    }
+    if (attempt + 1 < MAX_ATTEMPTS) {
+      const wait = backoffDelay(attempt, DEFAULT_BACKOFF, retryAfter);
+      if (wait >= deadline.remaining()) break;
+      await sleep(wait);
+    }
+  }
+  if (deadline.expired()) {
+    throw new AppError(504, 'iam-timeout', `IAM did not issue a token within the deadline (${lastProblem})`);
+  }
+  throw new AppError(503, 'iam-unavailable', `IAM kept failing to issue a token: ${lastProblem}`, { retryAfterSeconds: 5 });
+}
+
+export function iamPasswordSource(endpoint: string, c: IamPasswordCredentials): TokenSource {
+  return { key: iamTokenKey(endpoint, c), fetch: (deadline) => requestProjectToken(endpoint, c, deadline) };
+}

@@ -1,0 +1,91 @@
+/**
+ * The PATCH body (HTTP) and queue message schemas: one definition, shared by both paths.
+ * zod/mini keeps the bundle small; issues are turned into `{path, message}` pairs ourselves
+ * because mini's default messages are generic.
+ */
+import * as z from 'zod/mini';
+import { badRequest, type FieldIssue } from './errors';
+
+const Count = z.int().check(z.minimum(0), z.maximum(2_147_483_647));
+const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
+
+const patchFields = {
+  labels: z.optional(NullableStringMap),
+  annotations: z.optional(NullableStringMap),
+  replicas: z.optional(z.record(z.string(), Count)),
+  minAvailable: z.optional(Count),
+  resourceVersion: z.optional(z.string().check(z.regex(/^[0-9]+$/))),
+  dryRun: z.optional(z.boolean()),
+  fieldManager: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\p{C}]*$/u))),
+};
+
+export const PatchBodySchema = z.strictObject(patchFields);
+export const QueueMessageSchema = z.strictObject({ namespace: z.string(), name: z.string(), ...patchFields });
+
+export type PatchBody = z.infer<typeof PatchBodySchema>;
+export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+
+type Issue = z.core.$ZodIssue;
+
+function pointer(path: PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+function describeIssue(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be an integer' : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be >= ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be <= ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return 'has an invalid format';
+    default:
+      return issue.message;
+  }
+}
+
+export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not a known field' });
+      continue;
+    }
+    let message = describeIssue(issue);
+    const last = issue.path[issue.path.length - 1];
+    if (last === 'resourceVersion' && issue.code === 'invalid_format') message = 'must be a decimal string';
+    if (last === 'fieldManager' && issue.code === 'invalid_format') message = 'must hold printable characters only';
+    out.push({ path: pointer(issue.path), message });
+  }
+  return out;
+}
+
+function requireChange(body: PatchBody): void {
+  if (body.labels === undefined && body.annotations === undefined && body.replicas === undefined && body.minAvailable === undefined) {
+    throw badRequest('invalid-body', 'The body changes nothing: give at least one of labels, annotations, replicas, minAvailable', [
+      { path: '', message: 'at least one of labels, annotations, replicas, minAvailable is required' },
+    ]);
+  }
+}
+
+export function parsePatchBody(value: unknown): PatchBody {
+  const r = PatchBodySchema.safeParse(value);
+  if (!r.success) throw badRequest('invalid-body', 'The body does not match the PATCH schema', formatIssues(r.error.issues));
+  requireChange(r.data);
+  return r.data;
+}
+
+export function parseQueueMessage(value: unknown): QueueMessage {
+  const r = QueueMessageSchema.safeParse(value);
+  if (!r.success) throw badRequest('invalid-body', 'The message does not match the queue message schema', formatIssues(r.error.issues));
+  requireChange(r.data);
+  return r.data;
+}
+
+/** The PATCH part of a queue message. */
+export function patchBodyOf(message: QueueMessage): PatchBody {
+  const { namespace: _ns, name: _name, ...body } = message;
+  return body;
+}
