@@ -121,12 +121,19 @@ export async function applyRawPatch(
     return ctx.client.patchJob(namespace, name, contentType, rawText, opts, ctx.deadline);
   }
   const { touchesTasks } = validateMergePatch(doc);
-  if (!touchesTasks) return ctx.client.patchJob(namespace, name, contentType, rawText, opts, ctx.deadline);
+  const patch = doc as { metadata?: Record<string, unknown>; spec: { tasks: unknown[] } };
+  const callerVersion = typeof patch.metadata?.resourceVersion === 'string' ? patch.metadata.resourceVersion : undefined;
+  if (!touchesTasks) {
+    try {
+      return await ctx.client.patchJob(namespace, name, contentType, rawText, opts, ctx.deadline);
+    } catch (err) {
+      if (isConflict(err) && callerVersion !== undefined) throw preconditionFailed(namespace, name, callerVersion, undefined);
+      throw err;
+    }
+  }
 
   // A merge patch replaces the whole task list: check it against the job as it is, and make the
   // write conditional on that version so a concurrent change is re-checked, not overwritten blindly.
-  const patch = doc as { metadata?: Record<string, unknown>; spec: { tasks: unknown[] } };
-  const callerVersion = typeof patch.metadata?.resourceVersion === 'string' ? patch.metadata.resourceVersion : undefined;
   return retryOnConflict(ctx, `Job "${namespace}/${name}"`, async () => {
     const job = await ctx.client.getJob(namespace, name, ctx.deadline);
     if (callerVersion !== undefined && job.metadata.resourceVersion !== callerVersion) {
