@@ -1,0 +1,42 @@
+/**
+ * Integration harness: a real emulator on an ephemeral port, handlers loaded as a cold module
+ * (fresh module scope: empty token cache), invoked with events built from events/.
+ */
+import { vi } from 'vitest';
+import { functionGraphContext, lambdaContext, type FgContextOptions } from './contexts';
+import { answer, httpEvent, type Answer, type HttpEventOptions, type HttpFn, type Platform } from './http-events';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** Imports a function module in a fresh module registry, as a cold Lambda instance would. */
+export async function coldHandler(fn: string): Promise<Handler> {
+  vi.resetModules();
+  const mod = (await import(`../../functions/${fn}.ts`)) as { handler: Handler };
+  return mod.handler;
+}
+
+export function contextFor(platform: Platform, remainingMs = 15_000, fg: FgContextOptions = {}): Record<string, unknown> {
+  return platform === 'aws' ? lambdaContext(remainingMs) : functionGraphContext({ remainingMs, ...fg });
+}
+
+export async function callHttp(
+  handler: Handler,
+  platform: Platform,
+  fn: HttpFn,
+  opts: HttpEventOptions = {},
+  remainingMs = 15_000,
+  fg: FgContextOptions = {},
+): Promise<Answer> {
+  return answer(await handler(httpEvent(platform, fn, opts), contextFor(platform, remainingMs, fg)));
+}
+
+/** Captures every log line written while a test runs. */
+export function captureLogs(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  // Spy on stdout itself: cold-loaded modules have their own logger instances.
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
