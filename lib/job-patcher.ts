@@ -29,12 +29,10 @@ const conflictDelay = (attempt: number) => 10 * 5 ** attempt * (1 + Math.random(
 export const DEFAULT_FIELD_MANAGER = 'volcano-job-functions';
 
 function preconditionFailed(namespace: string, name: string, expected: string, actual: string | undefined): AppError {
-  return new AppError(
-    409,
-    'precondition-failed',
-    `Job "${namespace}/${name}" is at resourceVersion ${actual ?? '(unknown)'}, the request expected ${expected}; read it again and retry`,
-    { retryable: false },
-  );
+  const where = actual === undefined ? 'has moved on from' : `is at resourceVersion ${actual}, not`;
+  return new AppError(409, 'precondition-failed', `Job "${namespace}/${name}" ${where} resourceVersion ${expected} the request expected; read it again and retry`, {
+    retryable: false,
+  });
 }
 
 function isConflict(err: unknown): err is AppError {
