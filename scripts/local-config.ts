@@ -1,0 +1,9 @@
+/** The local stack's fixed settings, shared by `npm start` and `npm run call`. */
+export const LOCAL = {
+  httpPort: Number(process.env.HTTP_PORT ?? 3000),
+  lambdaPort: Number(process.env.LAMBDA_PORT ?? 3002),
+  emulatorPort: Number(process.env.EMULATOR_PORT ?? 8790),
+  webhookSecret: process.env.WEBHOOK_SECRET ?? 'local-webhook-secret',
+  namespace: 'cci-namespace-42263891',
+  jobs: ['openmpi-hello-2-com', 'openmpi-hello-3-com'],
+};
