@@ -1,0 +1,88 @@
+/**
+ * `npm run package:functiongraph`: one self-contained zip per function for Huawei FunctionGraph
+ * (Node.js 20 runtime, handler setting `index.handler`): dist/functiongraph/<name>.zip holding
+ * index.js. FunctionGraph provides no AWS SDK, so the clients a function may use are bundled into
+ * the zip's own node_modules/@aws-sdk/<client>/index.js: index.js stays small, and a client is only
+ * loaded when an SQS queue or Secrets Manager is actually configured.
+ */
+import { readdirSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { writeZip } from './zip-files';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'dist', 'functiongraph');
+
+export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: string; zip: string; jsBytes: number; zipBytes: number; files: string[] }>> {
+  const names = readdirSync(join(ROOT, 'functions'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const results = [];
+  const sdkBundles = new Map<string, Buffer>();
+  for (const name of names) {
+    const res = await build({
+      entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      write: false,
+      metafile: true,
+      // The SDK goes into the zip's own node_modules: index.js stays small and loads it on use.
+      external: ['@aws-sdk/*'],
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    const js = res.outputFiles[0]!.contents;
+    const sdkImports = new Set<string>();
+    for (const output of Object.values(res.metafile.outputs)) {
+      for (const imp of output.imports) if (imp.external && imp.path.startsWith('@aws-sdk/')) sdkImports.add(imp.path);
+    }
+    const entries: Array<{ name: string; data: Buffer | string }> = [{ name: 'index.js', data: Buffer.from(js) }];
+    for (const pkg of [...sdkImports].sort()) {
+      let bundle = sdkBundles.get(pkg);
+      if (!bundle) {
+        const sdk = await build({
+          entryPoints: [require.resolve(pkg, { paths: [ROOT] })],
+          bundle: true,
+          minify: true,
+          platform: 'node',
+          target: 'node20',
+          format: 'cjs',
+          write: false,
+          legalComments: 'none',
+          logLevel: 'warning',
+        });
+        bundle = Buffer.from(sdk.outputFiles[0]!.contents);
+        sdkBundles.set(pkg, bundle);
+      }
+      entries.push({ name: `node_modules/${pkg}/index.js`, data: bundle });
+      entries.push({ name: `node_modules/${pkg}/package.json`, data: JSON.stringify({ name: pkg, main: 'index.js' }) + '\n' });
+    }
+    const zip = join(outDir, `${name}.zip`);
+    await writeZip(zip, entries);
+    results.push({ name, zip, jsBytes: js.length, zipBytes: statSync(zip).size, files: entries.map((e) => e.name) });
+  }
+  return results;
+}
+
+if (require.main === module) {
+  packageFunctionGraph().then(
+    (rows) => {
+      for (const r of rows) {
+        const extra = r.files.filter((f) => f.endsWith('/index.js') && f !== 'index.js').map((f) => f.split('/').slice(1, 3).join('/'));
+        process.stdout.write(
+          `${r.zip.replace(ROOT + '/', '')}  index.js ${r.jsBytes} B, zip ${r.zipBytes} B${extra.length ? `, bundled: ${extra.join(', ')}` : ''}  (handler index.handler, Node.js 20)\n`,
+        );
+      }
+    },
+    (err: unknown) => {
+      process.stderr.write(`FunctionGraph packaging failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
