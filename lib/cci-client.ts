@@ -10,7 +10,7 @@ import type { CciAuth } from './cci-auth';
 import type { Deadline } from './deadline';
 import { exchange } from './upstream-http';
 import { describeFailure, parseUpstreamFailure, type UpstreamFailure } from './upstream-errors';
-import { JobListSchema, parseJob, type VolcanoJob, type VolcanoJobList } from './volcano-job';
+import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from './volcano-job';
 
 export const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
@@ -121,11 +121,11 @@ export class CciClient {
     } catch {
       parsed = undefined;
     }
-    const list = JobListSchema.safeParse(parsed);
-    if (!list.success) {
+    const list = parseJobList(parsed);
+    if (!list) {
       throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
     }
-    return list.data;
+    return list;
   }
 
   private asJob(text: string, namespace: string, name: string): VolcanoJob {

@@ -3,18 +3,20 @@
  * `{"domain","user","password","project"}`. The SDK is imported only on this path, and the
  * secret is cached for the life of the instance until IAM refuses it (then re-read: rotation).
  */
-import * as z from 'zod/mini';
 import { AppError } from './errors';
 import type { Deadline } from './deadline';
 import { requestProjectToken, type IamPasswordCredentials } from './iam';
 import type { TokenSource } from './token-cache';
 
-const SecretSchema = z.object({
-  domain: z.string().check(z.minLength(1)),
-  user: z.string().check(z.minLength(1)),
-  password: z.string().check(z.minLength(1)),
-  project: z.string().check(z.minLength(1)),
-});
+const FIELDS = ['domain', 'user', 'password', 'project'] as const;
+
+/** A plain check, not a zod schema: this path is rare, and zod would otherwise ride in every bundle. */
+function asCredentials(value: unknown): IamPasswordCredentials | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  for (const f of FIELDS) if (typeof v[f] !== 'string' || v[f] === '') return undefined;
+  return { domain: v.domain as string, user: v.user as string, password: v.password as string, project: v.project as string };
+}
 
 const secrets = new Map<string, Promise<IamPasswordCredentials>>();
 
@@ -37,12 +39,12 @@ async function loadSecret(secretId: string): Promise<IamPasswordCredentials> {
   } catch {
     parsed = undefined;
   }
-  const result = SecretSchema.safeParse(parsed);
-  if (!result.success) {
+  const creds = asCredentials(parsed);
+  if (!creds) {
     // Only the field names are reported: the value is secret.
     throw new AppError(500, 'secret-malformed', `Secret "${secretId}" must be JSON with non-empty string fields domain, user, password, project`);
   }
-  return result.data;
+  return creds;
 }
 
 function cachedSecret(secretId: string): Promise<IamPasswordCredentials> {

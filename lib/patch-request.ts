@@ -5,25 +5,31 @@
  */
 import * as z from 'zod/mini';
 import { badRequest, type FieldIssue } from './errors';
+import { lazy } from './lazy';
 
-const Count = z.int().check(z.minimum(0), z.maximum(2_147_483_647));
-const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
+function patchFields() {
+  const Count = z.int().check(z.minimum(0), z.maximum(2_147_483_647));
+  const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
+  return {
+    labels: z.optional(NullableStringMap),
+    annotations: z.optional(NullableStringMap),
+    replicas: z.optional(z.record(z.string(), Count)),
+    minAvailable: z.optional(Count),
+    resourceVersion: z.optional(z.string().check(z.regex(/^[0-9]+$/))),
+    dryRun: z.optional(z.boolean()),
+    fieldManager: z.optional(z.string().check(z.regex(/^[^\p{C}]{1,128}$/u))),
+  };
+}
 
-const patchFields = {
-  labels: z.optional(NullableStringMap),
-  annotations: z.optional(NullableStringMap),
-  replicas: z.optional(z.record(z.string(), Count)),
-  minAvailable: z.optional(Count),
-  resourceVersion: z.optional(z.string().check(z.regex(/^[0-9]+$/))),
-  dryRun: z.optional(z.boolean()),
-  fieldManager: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\p{C}]*$/u))),
-};
+const buildPatchBodySchema = () => z.strictObject(patchFields());
+const buildQueueMessageSchema = () => z.strictObject({ namespace: z.string(), name: z.string(), ...patchFields() });
 
-export const PatchBodySchema = z.strictObject(patchFields);
-export const QueueMessageSchema = z.strictObject({ namespace: z.string(), name: z.string(), ...patchFields });
+/** The PATCH body; the queue message is the same plus `namespace` and `name`. */
+export const patchBodySchema = lazy(buildPatchBodySchema);
+export const queueMessageSchema = lazy(buildQueueMessageSchema);
 
-export type PatchBody = z.infer<typeof PatchBodySchema>;
-export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+export type PatchBody = z.infer<ReturnType<typeof buildPatchBodySchema>>;
+export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
 
 type Issue = z.core.$ZodIssue;
 
@@ -56,7 +62,7 @@ export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
     let message = describeIssue(issue);
     const last = issue.path[issue.path.length - 1];
     if (last === 'resourceVersion' && issue.code === 'invalid_format') message = 'must be a decimal string';
-    if (last === 'fieldManager' && issue.code === 'invalid_format') message = 'must hold printable characters only';
+    if (last === 'fieldManager' && issue.code === 'invalid_format') message = 'must be 1 to 128 printable characters';
     out.push({ path: pointer(issue.path), message });
   }
   return out;
@@ -71,14 +77,14 @@ function requireChange(body: PatchBody): void {
 }
 
 export function parsePatchBody(value: unknown): PatchBody {
-  const r = PatchBodySchema.safeParse(value);
+  const r = patchBodySchema().safeParse(value);
   if (!r.success) throw badRequest('invalid-body', 'The body does not match the PATCH schema', formatIssues(r.error.issues));
   requireChange(r.data);
   return r.data;
 }
 
 export function parseQueueMessage(value: unknown): QueueMessage {
-  const r = QueueMessageSchema.safeParse(value);
+  const r = queueMessageSchema().safeParse(value);
   if (!r.success) throw badRequest('invalid-body', 'The message does not match the queue message schema', formatIssues(r.error.issues));
   requireChange(r.data);
   return r.data;

@@ -1,71 +1,94 @@
 /**
- * The parts of a Volcano Job (batch.volcano.sh/v1alpha1) this project reads. Schemas are loose:
- * every other field is kept as CCI returns it. Phases are an open set (CCI still reports the
- * old `Inqueue`), and `succeeded` may be spelled `Succeeded` by older Volcano versions.
+ * The parts of a Volcano Job (batch.volcano.sh/v1alpha1) this project reads. Every other field is
+ * kept as CCI returns it. Phases are an open set (CCI still reports the old `Inqueue`), and
+ * `succeeded` may be spelled `Succeeded` by older Volcano versions.
+ *
+ * Answers from CCI are checked by the small guards below rather than a zod schema: they run on
+ * every upstream answer, and zod would be the largest part of the getJob bundle for a check this
+ * shallow. Inputs from callers (PATCH bodies, queue messages) are zod schemas (lib/patch-request.ts).
  */
-import * as z from 'zod/mini';
 
-const StringMap = z.record(z.string(), z.string());
+export interface VolcanoTask {
+  name: string;
+  replicas?: number;
+  minAvailable?: number;
+  [field: string]: unknown;
+}
 
-export const TaskSchema = z.looseObject({
-  name: z.string(),
-  replicas: z.optional(z.number()),
-  minAvailable: z.optional(z.number()),
-});
+export interface VolcanoJob {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [field: string]: unknown;
+  };
+  spec?: {
+    minAvailable?: number;
+    queue?: string;
+    tasks?: VolcanoTask[];
+    [field: string]: unknown;
+  };
+  status?: {
+    state?: { phase?: string; lastTransitionTime?: string; [field: string]: unknown };
+    minAvailable?: number;
+    pending?: number;
+    running?: number;
+    succeeded?: number;
+    Succeeded?: number;
+    failed?: number;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
+}
 
-export const JobSchema = z.looseObject({
-  apiVersion: z.optional(z.string()),
-  kind: z.optional(z.string()),
-  metadata: z.looseObject({
-    name: z.string(),
-    namespace: z.optional(z.string()),
-    uid: z.optional(z.string()),
-    resourceVersion: z.optional(z.string()),
-    generation: z.optional(z.number()),
-    creationTimestamp: z.optional(z.string()),
-    labels: z.optional(StringMap),
-    annotations: z.optional(StringMap),
-  }),
-  spec: z.optional(
-    z.looseObject({
-      minAvailable: z.optional(z.number()),
-      queue: z.optional(z.string()),
-      tasks: z.optional(z.array(TaskSchema)),
-    }),
-  ),
-  status: z.optional(
-    z.looseObject({
-      state: z.optional(
-        z.looseObject({
-          phase: z.optional(z.string()),
-          lastTransitionTime: z.optional(z.string()),
-        }),
-      ),
-      minAvailable: z.optional(z.number()),
-      pending: z.optional(z.number()),
-      running: z.optional(z.number()),
-      succeeded: z.optional(z.number()),
-      Succeeded: z.optional(z.number()),
-      failed: z.optional(z.number()),
-    }),
-  ),
-});
+export interface VolcanoJobList {
+  items: VolcanoJob[];
+  metadata?: { continue?: string; resourceVersion?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
 
-export type VolcanoJob = z.infer<typeof JobSchema>;
-export type VolcanoTask = z.infer<typeof TaskSchema>;
+type Dict = Record<string, unknown>;
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+const isStringMap = (v: unknown) => v === undefined || (isDict(v) && Object.values(v).every((x) => typeof x === 'string'));
 
-export const JobListSchema = z.looseObject({
-  items: z.array(JobSchema),
-  metadata: z.optional(z.looseObject({ continue: z.optional(z.string()), resourceVersion: z.optional(z.string()) })),
-});
-export type VolcanoJobList = z.infer<typeof JobListSchema>;
+function isJob(v: unknown): v is VolcanoJob {
+  if (!isDict(v) || !isDict(v.metadata) || typeof v.metadata.name !== 'string') return false;
+  if (v.kind !== undefined && v.kind !== 'Job') return false;
+  const m = v.metadata;
+  if (!optional(m.resourceVersion, 'string') || !optional(m.uid, 'string') || !optional(m.namespace, 'string')) return false;
+  if (!isStringMap(m.labels) || !isStringMap(m.annotations)) return false;
+  if (v.spec !== undefined) {
+    if (!isDict(v.spec) || !optional(v.spec.minAvailable, 'number')) return false;
+    const tasks = v.spec.tasks;
+    if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => isDict(t) && typeof t.name === 'string' && optional(t.replicas, 'number') && optional(t.minAvailable, 'number')))) {
+      return false;
+    }
+  }
+  if (v.status !== undefined) {
+    if (!isDict(v.status)) return false;
+    const state = v.status.state;
+    if (state !== undefined && !(isDict(state) && optional(state.phase, 'string') && optional(state.lastTransitionTime, 'string'))) return false;
+  }
+  return true;
+}
 
 /** `Job` objects only: a Status, a JobList or an HTML page from a proxy is not a Job. */
 export function parseJob(value: unknown): VolcanoJob | undefined {
-  const r = JobSchema.safeParse(value);
-  if (!r.success) return undefined;
-  if (r.data.kind !== undefined && r.data.kind !== 'Job') return undefined;
-  return r.data;
+  return isJob(value) ? value : undefined;
+}
+
+export function parseJobList(value: unknown): VolcanoJobList | undefined {
+  if (!isDict(value) || !Array.isArray(value.items) || !value.items.every(isJob)) return undefined;
+  if (value.metadata !== undefined && !(isDict(value.metadata) && optional(value.metadata.continue, 'string'))) return undefined;
+  return value as VolcanoJobList;
 }
 
 export function jobPhase(job: VolcanoJob): string | undefined {

@@ -9,6 +9,8 @@ import { readdirSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { writeZip } from './zip-files';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const plugins = require('../bundling/esbuild-plugins.cjs') as import('esbuild').Plugin[];
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'dist', 'functiongraph');
@@ -34,6 +36,7 @@ export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: 
       metafile: true,
       // The SDK goes into the zip's own node_modules: index.js stays small and loads it on use.
       external: ['@aws-sdk/*'],
+      plugins,
       legalComments: 'none',
       logLevel: 'warning',
     });
