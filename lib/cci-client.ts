@@ -115,13 +115,7 @@ export class CciClient {
       },
       deadline,
     );
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const list = parseJobList(parsed);
+    const list = parseJobList(parseJsonOrUndefined(text));
     if (!list) {
       throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
     }
@@ -129,13 +123,7 @@ export class CciClient {
   }
 
   private asJob(text: string, namespace: string, name: string): VolcanoJob {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const job = parseJob(parsed);
+    const job = parseJob(parseJsonOrUndefined(text));
     if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`);
     return job;
   }
@@ -198,6 +186,14 @@ export class CciClient {
     throw new AppError(503, 'cci-unavailable', `CCI kept failing for ${call.subject} through every retry; last: ${last.problem}`, {
       retryAfterSeconds: Math.max(1, Math.ceil(last.failure?.retryAfterSeconds ?? 5)),
     });
+  }
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,6 +13,8 @@ import { writeZip } from './zip-files';
 const plugins = require('../bundling/esbuild-plugins.cjs') as import('esbuild').Plugin[];
 
 const ROOT = join(__dirname, '..');
+/** As serverless.yml builds for Lambda (custom.esbuild), for FunctionGraph's Node.js 20. */
+const BUILD = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', write: false, legalComments: 'none', logLevel: 'warning' } as const;
 const OUT = join(ROOT, 'dist', 'functiongraph');
 
 export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: string; zip: string; jsBytes: number; zipBytes: number; files: string[] }>> {
@@ -26,19 +28,12 @@ export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: 
   const sdkBundles = new Map<string, Buffer>();
   for (const name of names) {
     const res = await build({
+      ...BUILD,
       entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      write: false,
       metafile: true,
       // The SDK goes into the zip's own node_modules: index.js stays small and loads it on use.
       external: ['@aws-sdk/*'],
       plugins,
-      legalComments: 'none',
-      logLevel: 'warning',
     });
     const js = res.outputFiles[0]!.contents;
     const sdkImports = new Set<string>();
@@ -49,17 +44,7 @@ export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: 
     for (const pkg of [...sdkImports].sort()) {
       let bundle = sdkBundles.get(pkg);
       if (!bundle) {
-        const sdk = await build({
-          entryPoints: [require.resolve(pkg, { paths: [ROOT] })],
-          bundle: true,
-          minify: true,
-          platform: 'node',
-          target: 'node20',
-          format: 'cjs',
-          write: false,
-          legalComments: 'none',
-          logLevel: 'warning',
-        });
+        const sdk = await build({ ...BUILD, entryPoints: [require.resolve(pkg, { paths: [ROOT] })] });
         bundle = Buffer.from(sdk.outputFiles[0]!.contents);
         sdkBundles.set(pkg, bundle);
       }
