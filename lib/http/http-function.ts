@@ -7,10 +7,10 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { AppError, badRequest, toAppError } from '../errors';
+import { AppError, toAppError } from '../errors';
 import { splitList } from '../env';
 import { invocationFrom, type Invocation } from '../invocation';
-import { dns1123LabelErrors, dns1123SubdomainErrors } from '../k8s-names';
+import { assertValidJobRef } from '../job-ref';
 import { createLogger, type Logger } from '../log';
 import { assertNamespaceAllowed } from '../namespaces';
 import { signedPath, verifyWebhookSignature } from '../webhook-signature';
@@ -39,6 +39,8 @@ type State = {
   call?: HttpCall;
 };
 
+const PATH_PARAMETERS = { namespace: '/pathParameters/namespace', name: '/pathParameters/name' };
+
 type Request = middy.Request<unknown, HttpResponse, Error, Context, State>;
 
 function verifySignature(http: HttpRequest, inv: Invocation, namespace: string, name: string): void {
@@ -57,15 +59,6 @@ function verifySignature(http: HttpRequest, inv: Invocation, namespace: string, 
   });
 }
 
-function checkPathParameters(namespace: string | undefined, name: string | undefined): void {
-  const errors = [];
-  if (namespace === undefined) errors.push({ path: '/pathParameters/namespace', message: 'is missing' });
-  else for (const m of dns1123LabelErrors(namespace)) errors.push({ path: '/pathParameters/namespace', message: m });
-  if (name === undefined) errors.push({ path: '/pathParameters/name', message: 'is missing' });
-  else for (const m of dns1123SubdomainErrors(name)) errors.push({ path: '/pathParameters/name', message: m });
-  if (errors.length > 0) throw badRequest('invalid-path', 'Path parameters must be valid Kubernetes names (DNS-1123)', errors);
-}
-
 export function httpFunction(fn: string, method: 'GET' | 'PATCH', route: (call: HttpCall) => Promise<HttpResult>) {
   const prepare = {
     before: (request: Request): void => {
@@ -76,7 +69,7 @@ export function httpFunction(fn: string, method: 'GET' | 'PATCH', route: (call: 
       // Authenticate before saying anything about the request's content.
       verifySignature(http, inv, namespace ?? '', name ?? '');
       if (http.method !== method) throw new AppError(405, 'method-not-allowed', `This function answers ${method} only`);
-      checkPathParameters(namespace, name);
+      assertValidJobRef(namespace, name, PATH_PARAMETERS, 'invalid-path', 'Path parameters must be valid Kubernetes names (DNS-1123)');
       assertNamespaceAllowed(inv.env('ALLOWED_NAMESPACES'), namespace!);
       const call: HttpCall = { http, inv, log: request.internal.log, namespace: namespace!, name: name!, params: new Map(http.query) };
       request.internal.call = call;

@@ -1,0 +1,27 @@
+/**
+ * Applies queued patch requests: SQS on AWS (partial batch response), Kafka / DMS / RocketMQ on
+ * FunctionGraph (fails the invocation when something must come back). No middy here: there is
+ * no HTTP shape to build, and its sqs-partial-batch-failure middleware expects allSettled
+ * results rather than the `{batchItemFailures}` we compute ourselves.
+ */
+import { cciClientFor } from '../lib/cci-setup';
+import { logOnlySink, sqsFailureSink } from '../lib/failure-sink';
+import { invocationFrom } from '../lib/invocation';
+import { createLogger } from '../lib/log';
+import { answerFor, queueBatchFrom } from '../lib/queue-events';
+import { processQueueRecords } from '../lib/queue-processor';
+
+export async function handler(event: unknown, context: unknown) {
+  const inv = invocationFrom(context);
+  const log = createLogger({ fn: 'patchFromQueue', requestId: inv.requestId });
+  const batch = queueBatchFrom(event);
+  const failedQueue = inv.env('FAILED_PATCHES_QUEUE_URL');
+  const outcomes = await processQueueRecords(batch.records, {
+    client: cciClientFor(inv),
+    deadline: inv.deadline,
+    allowedNamespaces: inv.env('ALLOWED_NAMESPACES'),
+    failureSink: failedQueue ? sqsFailureSink(failedQueue, inv.requestId, log) : logOnlySink(),
+    log,
+  });
+  return answerFor(batch, outcomes);
+}

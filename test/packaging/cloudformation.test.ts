@@ -1,0 +1,145 @@
+/**
+ * `serverless package` output for patchFromQueue: queue resources, redrive policy, visibility
+ * timeout, partial batch responses and IAM scoped to exactly the queues (and the credentials
+ * secret when one is configured).
+ *
+ * The package runs on a copy of the service in a temp folder (node_modules linked), with its own
+ * `--package` output folder: serverless-esbuild's `.esbuild/` work folder and `.serverless/` in
+ * the checkout are left to whoever else is packaging at the same time.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../..');
+const SECRET = 'cci/iam-credentials';
+const SKIP = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'dist', 'coverage']);
+
+type Obj = Record<string, any>;
+let dir: string;
+let template: Obj;
+let resources: Obj;
+
+function packageEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, IAM_CREDENTIALS_SECRET: SECRET, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  // Set in a shell, it replaces the stack's own failure queue (see serverless.yml).
+  delete env.FAILED_PATCHES_QUEUE_URL;
+  return env;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sls-package-'));
+  // Everything the service may refer to (sources, esbuild plugins, ...), minus build output.
+  for (const entry of readdirSync(ROOT)) {
+    if (SKIP.has(entry)) continue;
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--package', join(dir, 'out')], {
+    cwd: dir,
+    timeout: 120_000,
+    stdio: 'pipe',
+    env: packageEnv(),
+  });
+  template = JSON.parse(readFileSync(join(dir, 'out/cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** File names in a zip, from its central directory. */
+function zipEntries(file: string): string[] {
+  const buf = readFileSync(file);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${file} is not a zip`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = buf.readUInt16LE(offset + 28);
+    const extra = buf.readUInt16LE(offset + 30);
+    const comment = buf.readUInt16LE(offset + 32);
+    names.push(buf.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extra + comment;
+  }
+  return names;
+}
+
+describe('patchFromQueue in the CloudFormation template', () => {
+  it('source queue: redrive to the DLQ after 5 receives, visibility at least 6x the function timeout', () => {
+    const queue = resources.PatchRequestsQueue;
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt('PatchRequestsDLQ'), maxReceiveCount: 5 });
+    expect(resources.PatchRequestsDLQ.Type).toBe('AWS::SQS::Queue');
+    const fn = resources.PatchFromQueueLambdaFunction;
+    expect(fn.Properties.Timeout).toBeGreaterThan(0);
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+  });
+
+  it('event source mapping: the source queue, batches of 10, partial batch responses', () => {
+    const mappings = Object.values(resources).filter((r: Obj) => r.Type === 'AWS::Lambda::EventSourceMapping') as Obj[];
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      EventSourceArn: getAtt('PatchRequestsQueue'),
+      FunctionName: getAtt('PatchFromQueueLambdaFunction'),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('the failure queue exists and reaches the function as FAILED_PATCHES_QUEUE_URL', () => {
+    expect(resources.FailedPatchesQueue.Type).toBe('AWS::SQS::Queue');
+    expect(template.Outputs.FailedPatchesQueueUrl.Value).toEqual({ Ref: 'FailedPatchesQueue' });
+    expect(template.Outputs.PatchRequestsQueueUrl.Value).toEqual({ Ref: 'PatchRequestsQueue' });
+    expect(resources.PatchFromQueueLambdaFunction.Properties.Environment.Variables.FAILED_PATCHES_QUEUE_URL).toEqual({ Ref: 'FailedPatchesQueue' });
+    // Only patchFromQueue gets it.
+    expect(resources.PatchJobLambdaFunction.Properties.Environment.Variables.FAILED_PATCHES_QUEUE_URL).toBeUndefined();
+  });
+
+  it('IAM: SQS actions only on exactly the queues, never on *', () => {
+    const statements = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((p: Obj) => p.PolicyDocument.Statement) as Obj[];
+    const sqs = statements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith('sqs:')));
+    const byActions = Object.fromEntries(sqs.map((s) => [asArray(s.Action).sort().join(','), asArray(s.Resource)]));
+    expect(byActions).toEqual({
+      'sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:ReceiveMessage': [getAtt('PatchRequestsQueue')],
+      'sqs:SendMessage': [getAtt('FailedPatchesQueue')],
+    });
+    for (const s of sqs) {
+      expect(s.Effect).toBe('Allow');
+      expect(asArray(s.Action)).not.toContain('sqs:*');
+      expect(JSON.stringify(s.Resource)).not.toContain('*');
+    }
+    // No other policy grants SQS actions unconditionally, and none touches these queues.
+    const policies = Object.values(resources).filter((r: Obj) => r.Type === 'AWS::IAM::Policy') as Obj[];
+    for (const p of policies) {
+      const doc = JSON.stringify(p.Properties.PolicyDocument);
+      if (p.Condition === undefined) expect(doc).not.toContain('sqs:');
+      for (const queue of ['PatchRequestsQueue', 'PatchRequestsDLQ', 'FailedPatchesQueue']) expect(doc).not.toContain(queue);
+    }
+  });
+
+  it('IAM: the credentials secret is readable only when configured, and only that secret', () => {
+    expect(template.Conditions.HasCredentialsSecret).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [SECRET, ''] }] });
+    const policy = resources.CredentialsSecretReadPolicy;
+    expect(policy.Type).toBe('AWS::IAM::Policy');
+    expect(policy.Condition).toBe('HasCredentialsSecret');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    const [statement, ...more] = policy.Properties.PolicyDocument.Statement;
+    expect(more).toHaveLength(0);
+    expect(statement.Action).toEqual(['secretsmanager:GetSecretValue']);
+    const [, parts] = statement.Resource['Fn::Join'];
+    expect(parts.at(-1)).toBe(`:secret:${SECRET}-??????`);
+    expect(parts[0]).toBe('arn:');
+  });
+
+  it('patchFromQueue.zip holds functions/patchFromQueue.js', () => {
+    expect(zipEntries(join(dir, 'out/patchFromQueue.zip'))).toContain('functions/patchFromQueue.js');
+  });
+});
