@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     WEBHOOK_SECRET: LOCAL.webhookSecret,
     SWEEP_NAMESPACES: process.env.SWEEP_NAMESPACES ?? LOCAL.namespace,
     SWEEP_STUCK_AFTER: process.env.SWEEP_STUCK_AFTER ?? '30m',
+    // Empty: failed queue messages are logged only (no AWS account needed locally).
+    FAILED_PATCHES_QUEUE_URL: process.env.FAILED_PATCHES_QUEUE_URL ?? '',
     HTTP_PORT: String(LOCAL.httpPort),
     LAMBDA_PORT: String(LOCAL.lambdaPort),
     AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
