@@ -1,0 +1,448 @@
+/**
+ * `npm run bench [-- --quick] [-- --json <path>]`
+ *
+ * Builds the functions as deployed (`serverless package`), starts the local IAM + CCI emulator, and
+ * measures: bundle bytes, cold module load, warm per-call overhead against a bare `fetch` of the
+ * same upstream, IAM token economy, sweep throughput and memory, queue throughput. Prints one table
+ * and writes every figure to bench/results.json (git-ignored).
+ *
+ * Exit code: with --quick (CI), non-zero only when a byte or IAM-call budget fails (or those could
+ * not be measured); timings only report. Without --quick, always 0: FAIL rows are printed clearly.
+ *
+ * Processes: the emulator runs in this process; every measurement of a function runs in a fresh
+ * `node` child that requires the unzipped bundle (no tsx hooks), so the handler and the bare-fetch
+ * baseline share one process, one fetch dispatcher and one server, and the server's work runs on
+ * another core than the caller's.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { startEmulator, SEED_NAMESPACE, type Emulator } from '../emulator/index';
+import { packageFunctions, type BuildResult, type BuiltFunction } from './build';
+import { median, round, summarize } from './stats';
+import type { WorkerConfig } from './worker';
+
+const ROOT = resolve(__dirname, '..');
+
+// ------------------------------------------------------------------ options
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const jsonIdx = argv.indexOf('--json');
+const JSON_PATH = resolve(jsonIdx >= 0 && argv[jsonIdx + 1] ? argv[jsonIdx + 1]! : join(ROOT, 'bench', 'results.json'));
+const KEEP = argv.includes('--keep');
+
+const P = QUICK
+  ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, batches: 10 }
+  : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, batches: 50 };
+
+const BUDGET = { bundleBytes: 65_536, coldMs: 15, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128 };
+
+const SECRET = 'bench-webhook-secret';
+const STATIC_TOKEN = 'local-dev-token';
+const IAM = { IAM_DOMAIN: 'demo-domain', IAM_USER: 'demo-user', IAM_PASSWORD: 'demo-password', IAM_PROJECT: 'cn-north-4' };
+const GET_JOB = 'openmpi-hello-3-com';
+const PATCH_JOB = 'openmpi-hello-2-com';
+const SWEEP_NAMESPACE_COUNT = 10;
+
+// ------------------------------------------------------------------ rows
+
+type Status = 'pass' | 'FAIL' | 'info' | 'ERROR' | 'skip';
+/** Which rows may fail CI in --quick mode. */
+type Gate = 'bytes' | 'iam' | 'time' | 'memory' | 'none';
+
+interface Row {
+  section: string;
+  figure: string;
+  value: number | string | null;
+  unit: string;
+  budget: string;
+  status: Status;
+  gate: Gate;
+}
+
+const rows: Row[] = [];
+const details: Record<string, unknown> = {};
+
+function row(section: string, figure: string, value: number | string | null, unit: string, gate: Gate = 'none', budget?: { max?: number; eq?: number }): void {
+  let status: Status = 'info';
+  let b = '';
+  if (budget && typeof value === 'number') {
+    if (budget.max !== undefined) {
+      b = `≤ ${budget.max}`;
+      status = value <= budget.max ? 'pass' : 'FAIL';
+    } else if (budget.eq !== undefined) {
+      b = `= ${budget.eq}`;
+      status = value === budget.eq ? 'pass' : 'FAIL';
+    }
+  }
+  rows.push({ section, figure, value, unit, budget: b, status, gate });
+}
+
+function errorRow(section: string, figure: string, err: unknown, gate: Gate): void {
+  const msg = err instanceof Error ? err.message : String(err);
+  rows.push({ section, figure, value: msg.split('\n')[0]!.slice(0, 160), unit: '', budget: '', status: 'ERROR', gate });
+  details[`${section}Error`] = msg;
+  process.stderr.write(`\n[bench] ${section}: ${msg}\n`);
+}
+
+function progress(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+// ------------------------------------------------------------------ child processes
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) env[k] = process.env[k];
+  // What the deployed functions see (serverless.yml), minus what the bench sets itself.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  env.LOG_LEVEL = 'info';
+  env.AWS_REGION = 'eu-west-1';
+  return { ...env, ...extra };
+}
+
+interface WorkerRun {
+  result: any;
+  stdoutLines: number;
+  wallMs: number;
+}
+
+async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<WorkerRun> {
+  const cfgPath = join(work, `worker-${cfg.mode}-${Date.now()}.json`);
+  writeFileSync(cfgPath, JSON.stringify(cfg));
+  const t0 = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let lines = 0;
+    let stderr = '';
+    // The functions log one JSON line per invocation to stdout, as on Lambda: drained here.
+    child.stdout.on('data', (c: Buffer) => {
+      for (const b of c) if (b === 10) lines++;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr = (stderr + c.toString('utf8')).slice(-4000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`worker ${cfg.mode} exited ${code ?? signal}: ${stderr.trim()}`));
+      try {
+        resolvePromise({ result: JSON.parse(readFileSync(cfg.common.resultPath, 'utf8')), stdoutLines: lines, wallMs });
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+// ------------------------------------------------------------------ sections
+
+function bundleSection(b: BuildResult): void {
+  for (const f of b.functions) {
+    row('bundle', `${f.name} minified JS`, f.jsBytes, 'B', 'bytes', { max: BUDGET.bundleBytes });
+    row('bundle', `${f.name} zip`, f.zipBytes, 'B');
+  }
+  details.bundle = {
+    packageMs: round(b.packageMs, 0),
+    functions: b.functions.map((f) => ({ name: f.name, handler: f.handler, jsBytes: f.jsBytes, zipBytes: f.zipBytes, entries: f.entries })),
+  };
+}
+
+const COLD_SCRIPT =
+  'const t=process.hrtime.bigint();const m=require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;' +
+  "process.stdout.write(JSON.stringify({ms,handler:typeof m.handler,sdk:Object.keys(require.cache).some(k=>k.includes('@aws-sdk'))}))";
+
+function coldSection(fns: BuiltFunction[]): void {
+  const env = childEnv();
+  const empty: number[] = [];
+  const per = new Map<string, { requireMs: number[]; processMs: number[] }>(fns.map((f) => [f.name, { requireMs: [], processMs: [] }]));
+  const timed = (args: string[]): { ms: number; stdout: string } => {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`node ${args.slice(0, 1).join(' ')} failed: ${r.stderr}`);
+    return { ms, stdout: r.stdout };
+  };
+  // One untimed round first (disk cache), then rounds that interleave the empty process and every function.
+  timed(['-e', '0']);
+  for (const f of fns) timed(['-e', COLD_SCRIPT, f.jsPath]);
+  for (let i = 0; i < P.coldRuns; i++) {
+    empty.push(timed(['-e', '0']).ms);
+    for (const f of fns) {
+      const r = timed(['-e', COLD_SCRIPT, f.jsPath]);
+      const o = JSON.parse(r.stdout) as { ms: number; handler: string; sdk: boolean };
+      if (o.handler !== 'function') throw new Error(`${f.name}: the bundle does not export a handler function`);
+      if (o.sdk) throw new Error(`${f.name}: @aws-sdk was loaded at module load`);
+      per.get(f.name)!.requireMs.push(o.ms);
+      per.get(f.name)!.processMs.push(r.ms);
+    }
+  }
+  const emptyMedian = median(empty);
+  const out: Record<string, unknown> = { runs: P.coldRuns, emptyProcessMs: summarize(empty) };
+  for (const f of fns) {
+    const m = per.get(f.name)!;
+    const req = median(m.requireMs);
+    const proc = median(m.processMs);
+    row('cold', `${f.name} require (in-process, median)`, round(req, 2), 'ms', 'time', { max: BUDGET.coldMs });
+    row('cold', `${f.name} process − empty process (median)`, round(proc - emptyMedian, 2), 'ms', 'time', { max: BUDGET.coldMs });
+    out[f.name] = { requireMs: summarize(m.requireMs), processMs: summarize(m.processMs), processMinusEmptyMs: round(proc - emptyMedian, 2) };
+  }
+  row('cold', 'empty node process (median)', round(emptyMedian, 2), 'ms');
+  details.cold = out;
+}
+
+function warmRows(fn: string, r: any): void {
+  const f = summarize(r.fnMs);
+  const b = summarize(r.bareMs);
+  row('warm', `${fn} handler per call (median / mean)`, `${f.medianMs.toFixed(3)} / ${f.meanMs.toFixed(3)}`, 'ms');
+  row('warm', `${fn} bare fetch per call (median / mean)`, `${b.medianMs.toFixed(3)} / ${b.meanMs.toFixed(3)}`, 'ms');
+  row('warm', `${fn} ratio handler/bare (medians)`, round(f.medianMs / b.medianMs, 3), '×', 'time', { max: BUDGET.warmRatio });
+  row('warm', `${fn} ratio handler/bare (means)`, round(f.meanMs / b.meanMs, 3), '×');
+  row('warm', `${fn} overhead per call (median diff)`, round(f.medianMs - b.medianMs, 3), 'ms');
+  row('warm', `${fn} upstream requests per call`, round(r.upstreamPerCall, 2), '');
+  details[`warm_${fn}`] = {
+    handler: f,
+    bare: b,
+    ratioMedians: round(f.medianMs / b.medianMs, 4),
+    ratioMeans: round(f.meanMs / b.meanMs, 4),
+    blockRatios: (r.blockRatios as number[]).map((x) => round(x, 4)),
+    medianBlockRatio: round(median(r.blockRatios), 4),
+    upstreamPerCall: r.upstreamPerCall,
+    totalMs: round(r.totalMs, 0),
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const work = mkdtempSync(join(os.tmpdir(), 'vjf-bench-'));
+  let emu: Emulator | undefined;
+  try {
+    progress(`mode: ${QUICK ? 'quick' : 'full'}; work dir ${work}`);
+
+    // 1. Build as deployed.
+    progress('packaging (serverless package)...');
+    let built: BuildResult | undefined;
+    try {
+      built = packageFunctions(ROOT, work);
+      bundleSection(built);
+      progress(`packaged ${built.functions.map((f) => f.name).join(', ')} in ${Math.round(built.packageMs)} ms`);
+    } catch (e) {
+      errorRow('bundle', 'serverless package', e, 'bytes');
+    }
+    const fns = built?.functions ?? [];
+    const byName = new Map(fns.map((f) => [f.name, f]));
+
+    // The worker, bundled from TypeScript so it runs under plain `node`.
+    const workerJs = join(work, 'worker.cjs');
+    await build({
+      entryPoints: [join(ROOT, 'bench', 'worker.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: workerJs,
+      logLevel: 'error',
+    });
+
+    // 2. Cold start.
+    if (fns.length > 0) {
+      progress(`cold start: ${P.coldRuns} rounds × (${fns.length} functions + empty process)...`);
+      try {
+        coldSection(fns);
+      } catch (e) {
+        errorRow('cold', 'module load', e, 'time');
+      }
+    }
+
+    emu = await startEmulator({ port: 0 });
+    const common = {
+      root: ROOT,
+      emulatorUrl: emu.url,
+      resultPath: '',
+      secret: SECRET,
+      token: STATIC_TOKEN,
+      namespace: SEED_NAMESPACE,
+      getJobName: GET_JOB,
+      patchJobName: PATCH_JOB,
+    };
+    const result = (name: string) => ({ ...common, resultPath: join(work, `result-${name}.json`) });
+    const baseEnv = { CCI_ENDPOINT: emu.url, ALLOWED_NAMESPACES: '*', WEBHOOK_SECRET: SECRET };
+
+    // 3. Warm overhead.
+    const getJob = byName.get('getJob');
+    const patchJob = byName.get('patchJob');
+    if (getJob || patchJob) {
+      progress(`warm: ${P.blocks} blocks × ${P.perBlock} calls per side, per function...`);
+      try {
+        const r = await runWorker(
+          workerJs,
+          work,
+          { mode: 'warm', common: result('warm'), blocks: P.blocks, perBlock: P.perBlock, warmup: P.warmup, ...(getJob ? { getJob: getJob.jsPath } : {}), ...(patchJob ? { patchJob: patchJob.jsPath } : {}) },
+          childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }),
+        );
+        if (r.result.getJob) warmRows('getJob', r.result.getJob);
+        if (r.result.patchJob) warmRows('patchJob', r.result.patchJob);
+        details.warmLogLines = r.stdoutLines;
+      } catch (e) {
+        errorRow('warm', 'handler vs bare fetch', e, 'time');
+      }
+    }
+
+    // 4. Token economy (IAM password credentials, cold module in a fresh process).
+    if (getJob) {
+      progress(`token economy: 100 concurrent + ${P.sequential} sequential getJob on a cold module...`);
+      try {
+        const r = await runWorker(
+          workerJs,
+          work,
+          { mode: 'token', common: result('token'), bundle: getJob.jsPath, concurrent: 100, sequential: P.sequential },
+          childEnv({ ...baseEnv, IAM_ENDPOINT: emu.url, ...IAM }),
+        );
+        row('token', 'IAM calls, 100 concurrent on a cold module', r.result.iamCallsConcurrent, '', 'iam', { eq: BUDGET.iamCalls });
+        row('token', `IAM calls, after ${P.sequential} more sequential`, r.result.iamCallsTotal, '', 'iam', { eq: BUDGET.iamCalls });
+        row('token', '100 concurrent cold calls, wall', round(r.result.concurrentMs, 1), 'ms');
+        row('token', 'sequential calls with IAM token, mean', round(r.result.sequentialMs / r.result.sequential, 3), 'ms');
+        details.token = r.result;
+      } catch (e) {
+        errorRow('token', 'IAM calls', e, 'iam');
+      }
+    } else {
+      row('token', 'skipped: no getJob', null, '');
+    }
+
+    // 5. Sweep.
+    const sweepFn = byName.get('sweepJobs');
+    if (existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) && sweepFn) {
+      const perNs = P.sweepJobs / SWEEP_NAMESPACE_COUNT;
+      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `bench-sweep-${i}`);
+      progress(`sweep: ${P.sweepJobs} jobs over ${namespaces.length} namespaces...`);
+      try {
+        namespaces.forEach((ns, i) => emu!.createJobs(ns, perNs, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+        // Two fresh processes: the first sweep (writes the phase annotation on every job), then a
+        // steady-state sweep (nothing changed): each process's peak RSS is its own.
+        const procs: any[] = [];
+        for (const label of ['first sweep (writes phase annotations)', 'steady-state sweep (no changes)']) {
+          const r = await runWorker(
+            workerJs,
+            work,
+            { mode: 'sweep', common: result(`sweep-${procs.length}`), bundle: sweepFn.jsPath, timeoutS: sweepFn.timeoutS, runs: 1 },
+            childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN, SWEEP_NAMESPACES: namespaces.join(',') }),
+          );
+          const run = r.result.runs[0];
+          if (run.jobs !== P.sweepJobs || run.complete !== true) {
+            rows.push({ section: 'sweep', figure: `${label}: jobs / complete`, value: `${run.jobs} / ${run.complete}`, unit: '', budget: `${P.sweepJobs} / true`, status: 'FAIL', gate: 'none' });
+          }
+          row('sweep', `${label}: wall`, round(run.ms, 0), 'ms');
+          row('sweep', `${label}: jobs/s`, Math.round((run.jobs ?? 0) / (run.ms / 1000)), '/s');
+          row('sweep', `${label}: CCI list / patch requests`, `${run.cciList} / ${run.cciPatch}`, '');
+          const peakMiB = round(Math.max(r.result.maxRssKiB ?? 0, r.result.vmHwmKiB ?? 0) / 1024, 1);
+          row('sweep', `${label}: peak RSS`, peakMiB, 'MiB', 'memory', { max: BUDGET.sweepRssMiB });
+          procs.push({ label, ...r.result });
+        }
+        row('sweep', 'RSS after module load (baseline)', round(procs[0].rssBeforeKiB / 1024, 1), 'MiB');
+        details.sweep = { jobs: P.sweepJobs, namespaces: namespaces.length, processes: procs };
+      } catch (e) {
+        errorRow('sweep', 'sweepJobs', e, 'memory');
+      }
+    } else {
+      const why = existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) ? 'sweepJobs is not in serverless.yml' : 'no sweepJobs';
+      row('sweep', `skipped: ${why}`, null, '');
+      progress(`sweep: skipped: ${why}`);
+    }
+
+    // 6. Queue.
+    const queueFn = byName.get('patchFromQueue');
+    if (existsSync(join(ROOT, 'functions', 'patchFromQueue.ts')) && queueFn) {
+      progress(`queue: ${P.batches} batches × 10 label patches...`);
+      try {
+        const ns = 'bench-queue';
+        emu.createJobs(ns, 5, { prefix: 'q' });
+        const jobs = Array.from({ length: 5 }, (_, i) => `q-${String(i).padStart(5, '0')}`);
+        const r = await runWorker(
+          workerJs,
+          work,
+          { mode: 'queue', common: result('queue'), bundle: queueFn.jsPath, timeoutS: queueFn.timeoutS, batches: P.batches, perBatch: 10, namespace: ns, jobs },
+          childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }),
+        );
+        const perBatch = summarize(r.result.perBatchMs);
+        row('queue', `messages/s (${r.result.messages} messages over ${jobs.length} jobs)`, Math.round(r.result.messages / (r.result.totalMs / 1000)), '/s');
+        row('queue', 'batch of 10 (median / mean)', `${perBatch.medianMs.toFixed(2)} / ${perBatch.meanMs.toFixed(2)}`, 'ms');
+        row('queue', 'CCI requests per message', round(r.result.cciCalls / r.result.messages, 2), '');
+        details.queue = { ...r.result, perBatchMs: perBatch };
+      } catch (e) {
+        errorRow('queue', 'patchFromQueue', e, 'none');
+      }
+    } else {
+      const why = existsSync(join(ROOT, 'functions', 'patchFromQueue.ts')) ? 'patchFromQueue is not in serverless.yml' : 'no patchFromQueue';
+      row('queue', `skipped: ${why}`, null, '');
+      progress(`queue: skipped: ${why}`);
+    }
+  } finally {
+    await emu?.close();
+    if (!KEEP) rmSync(work, { recursive: true, force: true });
+    else progress(`kept ${work}`);
+  }
+
+  const totalS = round((performance.now() - started) / 1000, 1);
+  printTable(totalS);
+  const cpus = os.cpus();
+  const out = {
+    date: new Date().toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+    node: process.version,
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, os: `${os.type()} ${os.release()} ${os.arch()}`, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
+    parameters: P,
+    budgets: BUDGET,
+    totalSeconds: totalS,
+    figures: rows,
+    details,
+  };
+  mkdirSync(dirname(JSON_PATH), { recursive: true });
+  writeFileSync(JSON_PATH, JSON.stringify(out, null, 2) + '\n');
+  process.stdout.write(`\nresults: ${JSON_PATH}\n`);
+
+  const failing = rows.filter((r) => r.status === 'FAIL' || r.status === 'ERROR');
+  if (!QUICK) return 0;
+  const gated = failing.filter((r) => r.gate === 'bytes' || r.gate === 'iam');
+  if (gated.length > 0) {
+    process.stdout.write(`quick mode: ${gated.length} byte/IAM budget row(s) failed\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function printTable(totalS: number): void {
+  const header = ['section', 'figure', 'value', 'budget', 'result'];
+  const body = rows.map((r) => [
+    r.section,
+    r.figure,
+    r.value === null ? '' : `${typeof r.value === 'number' ? r.value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : r.value}${r.unit && r.value !== null ? ` ${r.unit}` : ''}`,
+    r.budget,
+    r.status === 'FAIL' ? '** FAIL **' : r.status === 'ERROR' ? '** ERROR **' : r.status,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
+  const cpus = os.cpus();
+  process.stdout.write(
+    `\nvolcano-job-functions bench (${QUICK ? 'quick' : 'full'}) — ${new Date().toISOString()} — node ${process.version} — ${cpus[0]?.model ?? '?'} × ${cpus.length} — ${totalS} s\n\n`,
+  );
+  process.stdout.write(line(header) + '\n' + widths.map((w) => '-'.repeat(w)).join('-|-') + '\n');
+  for (const b of body) process.stdout.write(line(b) + '\n');
+  const fails = rows.filter((r) => r.status === 'FAIL' || r.status === 'ERROR');
+  process.stdout.write(fails.length ? `\n${fails.length} row(s) outside budget or in error: ${fails.map((r) => `${r.section}/${r.figure}`).join('; ')}\n` : '\nall budgets met\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(QUICK ? 1 : 0);
+  },
+);
+
