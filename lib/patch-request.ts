@@ -7,17 +7,25 @@ import * as z from 'zod/mini';
 import { badRequest, type FieldIssue } from './errors';
 import { lazy } from './lazy';
 
+const MAX_COUNT = 2_147_483_647;
+
 function patchFields() {
-  const Count = z.int().check(z.minimum(0), z.maximum(2_147_483_647));
+  // Refinements with their own messages rather than z.int()/z.minimum()/z.regex(): the same
+  // checks, ~2 KB less bundle, and messages that say exactly what is expected.
+  const Count = z.number().check(
+    z.refine((n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_COUNT, { error: `must be an integer from 0 to ${MAX_COUNT}` }),
+  );
   const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
   return {
     labels: z.optional(NullableStringMap),
     annotations: z.optional(NullableStringMap),
     replicas: z.optional(z.record(z.string(), Count)),
     minAvailable: z.optional(Count),
-    resourceVersion: z.optional(z.string().check(z.regex(/^[0-9]+$/))),
+    resourceVersion: z.optional(z.string().check(z.refine((v: string) => /^[0-9]+$/.test(v), { error: 'must be a decimal string' }))),
     dryRun: z.optional(z.boolean()),
-    fieldManager: z.optional(z.string().check(z.regex(/^[^\p{C}]{1,128}$/u))),
+    fieldManager: z.optional(
+      z.string().check(z.refine((v: string) => /^[^\p{C}]{1,128}$/u.test(v), { error: 'must be 1 to 128 printable characters' })),
+    ),
   };
 }
 
@@ -59,11 +67,7 @@ export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
       for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not a known field' });
       continue;
     }
-    let message = describeIssue(issue);
-    const last = issue.path[issue.path.length - 1];
-    if (last === 'resourceVersion' && issue.code === 'invalid_format') message = 'must be a decimal string';
-    if (last === 'fieldManager' && issue.code === 'invalid_format') message = 'must be 1 to 128 printable characters';
-    out.push({ path: pointer(issue.path), message });
+    out.push({ path: pointer(issue.path), message: describeIssue(issue) });
   }
   return out;
 }

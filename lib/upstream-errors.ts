@@ -5,7 +5,7 @@
  * - IAM/Keystone's `{error: {code, message, title}}`;
  * - plain text (the apiserver's own 429 and max-in-flight answers).
  */
-import { retryAfterFromHeader } from './upstream-http';
+import { retryAfterFromHeader, type HeaderLookup } from './upstream-http';
 
 export interface UpstreamFailure {
   status: number;
@@ -28,7 +28,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-export function parseUpstreamFailure(status: number, headers: Headers, text: string): UpstreamFailure {
+export function parseUpstreamFailure(status: number, headers: HeaderLookup, text: string): UpstreamFailure {
   const out: UpstreamFailure = { status, message: '' };
   const headerRetry = retryAfterFromHeader(headers.get('retry-after'));
   if (headerRetry !== undefined) out.retryAfterSeconds = headerRetry;
