@@ -96,7 +96,7 @@ function progress(msg: string): void {
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) env[k] = process.env[k];
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'SWEEP_PAGE_SIZE', 'SWEEP_CONCURRENCY']) if (process.env[k] !== undefined) env[k] = process.env[k];
   // What the deployed functions see (serverless.yml), minus what the bench sets itself.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   env.LOG_LEVEL = 'info';

@@ -126,7 +126,7 @@ describe('sweep configuration', () => {
       namespaces: ['a', 'b'],
       labelSelector: undefined,
       stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
-      pageSize: 500,
+      pageSize: 250,
       concurrency: 4,
       eventsQueueUrl: undefined,
     });
