@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, SEED_JOB_OPENMPI_HELLO_2, type Emulator, type Job } from '../../emulator';
 import { CLEAN_ENV, setEnv } from '../support/env';
-import { callHttp, coldHandler } from '../support/harness';
-import { SEED_NS, TEST_SECRET, type Platform } from '../support/http-events';
+import { callHttp, coldHandler, contextFor } from '../support/harness';
+import { answer, httpEvent, SEED_NS, TEST_SECRET, type Platform } from '../support/http-events';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -36,15 +36,33 @@ beforeEach(async () => {
   handler = await coldHandler('patchJob');
 });
 
-const patch = (body: unknown, o: { platform?: Platform; contentType?: string; query?: Array<[string, string]>; name?: string; remainingMs?: number } = {}) =>
+interface PatchOptions {
+  platform?: Platform;
+  contentType?: string;
+  query?: Array<[string, string]>;
+  name?: string;
+  namespace?: string;
+  remainingMs?: number;
+  secret?: string | null;
+}
+
+const patchOn = (body: unknown, o: PatchOptions = {}) =>
   callHttp(
     handler,
     o.platform ?? 'aws',
     'patchJob',
-    { body: typeof body === 'string' ? body : JSON.stringify(body), ...(o.contentType ? { contentType: o.contentType } : {}), query: o.query ?? [], name: o.name ?? NAME },
+    {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      ...(o.contentType ? { contentType: o.contentType } : {}),
+      ...(o.secret !== undefined ? { secret: o.secret } : {}),
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      query: o.query ?? [],
+      name: o.name ?? NAME,
+    },
     o.remainingMs ?? 15_000,
   );
 
+const patch = patchOn;
 const stored = () => emu.getJob(SEED_NS, NAME)!;
 const tasks = (job: { spec?: unknown }) => (job.spec as { tasks: Array<{ name: string; replicas: number; minAvailable?: number; template: unknown }> }).tasks;
 
@@ -139,7 +157,9 @@ describe('patchJob semantics', () => {
   });
 });
 
-describe('patchJob refusals', () => {
+describe.each<Platform>(['aws', 'functiongraph'])('patchJob refusals on %s', (platform) => {
+  const patch = (body: unknown, o: PatchOptions = {}) => patchOn(body, { platform, ...o });
+
   it('400: not JSON, schema mismatch, empty change, bad path parameter', async () => {
     const notJson = await patch('{"labels":');
     expect(notJson.statusCode).toBe(400);
@@ -149,6 +169,23 @@ describe('patchJob refusals', () => {
     expect(schema.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/color', '/labels/a', '/replicas/mpiworker']);
     expect((await patch({ dryRun: true })).statusCode).toBe(400);
     expect((await patch({ labels: { a: 'b' } }, { name: 'UPPER' })).statusCode).toBe(400);
+    expect(emu.stats().cci.total).toBe(0);
+  });
+
+  it('401: unsigned, wrongly signed, or a body changed after signing', async () => {
+    expect((await patch({ labels: { a: 'b' } }, { secret: null })).statusCode).toBe(401);
+    expect((await patch({ labels: { a: 'b' } }, { secret: 'not-the-secret' })).statusCode).toBe(401);
+    const ev = httpEvent(platform, 'patchJob', { body: JSON.stringify({ labels: { a: 'b' } }), name: NAME });
+    const tampered = JSON.stringify({ labels: { a: 'c' } });
+    ev.body = platform === 'functiongraph' ? Buffer.from(tampered).toString('base64') : tampered;
+    expect(answer(await handler(ev, contextFor(platform))).statusCode).toBe(401);
+    expect(emu.stats().cci.total).toBe(0);
+    expect(stored().metadata.labels).toBeUndefined();
+  });
+
+  it('403: a namespace outside ALLOWED_NAMESPACES changes nothing', async () => {
+    const res = await patch({ labels: { a: 'b' } }, { namespace: 'other-ns' });
+    expect(res.statusCode).toBe(403);
     expect(emu.stats().cci.total).toBe(0);
   });
 
