@@ -10,7 +10,7 @@ import { cciClientFor } from '../lib/cci-setup';
 import { httpFunction } from '../lib/http/http-function';
 import { viewOf } from '../lib/http/views';
 import { applyPatchBody, applyRawPatch } from '../lib/job-patcher';
-import { parsePatchBody } from '../lib/patch-request';
+import { isFieldManager, parsePatchBody } from '../lib/patch-request';
 import { summarizeJob } from '../lib/volcano-job';
 
 const QUERY_KEYS = new Set(['view', 'dryRun', 'fieldManager']);
@@ -37,7 +37,7 @@ export const handler = httpFunction('patchJob', 'PATCH', async (call) => {
     throw badRequest('invalid-query', 'dryRun must be "All" (or "true")');
   }
   const fieldManager = call.params.get('fieldManager');
-  if (fieldManager !== undefined && (fieldManager.length === 0 || fieldManager.length > 128 || /\p{C}/u.test(fieldManager))) {
+  if (fieldManager !== undefined && !isFieldManager(fieldManager)) {
     throw badRequest('invalid-query', 'fieldManager must be 1 to 128 printable characters');
   }
 
