@@ -148,16 +148,18 @@ export async function processQueueRecords(records: readonly QueueRecord[], opts:
   const prepared = records.map((r, i) => prepare(r, i, opts.allowedNamespaces));
   const lanes = lanesOf(prepared);
 
+  const logFields = (p: Prepared, error: AppError) => ({
+    messageId: p.record.id,
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+    namespace: p.message?.namespace,
+    job: p.message?.name,
+  });
+
   const permanent = (p: Prepared, error: AppError): PermanentFailure => {
     const reason = describeError(error);
-    opts.log.warn('message refused for good', {
-      messageId: p.record.id,
-      status: error.status,
-      code: error.code,
-      detail: error.message,
-      namespace: p.message?.namespace,
-      job: p.message?.name,
-    });
+    opts.log.warn('message refused for good', logFields(p, error));
     return {
       messageId: p.record.id,
       originalBody: p.record.body,
@@ -196,14 +198,7 @@ export async function processQueueRecords(records: readonly QueueRecord[], opts:
         } catch (err) {
           error = toAppError(err);
           if (error.retryable) {
-            opts.log.warn('message failed, will come back', {
-              messageId: p.record.id,
-              status: error.status,
-              code: error.code,
-              detail: error.message,
-              namespace: p.message?.namespace,
-              job: p.message?.name,
-            });
+            opts.log.warn('message failed, will come back', logFields(p, error));
             fail(p, { id: p.record.id, status: 'retryable', reason: describeError(error), error });
             continue;
           }
