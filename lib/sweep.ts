@@ -15,6 +15,7 @@ import type { Deadline } from './deadline';
 import { AppError, toAppError } from './errors';
 import type { Logger } from './log';
 import { logSink } from './log';
+import { DEFAULT_FIELD_MANAGER } from './job-patcher';
 import { emfLine } from './sweep-metrics';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './sweep-rules';
 
@@ -97,7 +98,6 @@ export interface SweepReport {
   durationMs: number;
 }
 
-const FIELD_MANAGER = 'volcano-job-functions';
 
 /** Stop starting new pages or namespaces below this much time: max(1 s, 10% of the budget). */
 export function lowWaterMark(budgetMs: number): number {
@@ -261,7 +261,7 @@ async function writeAnnotations(namespace: string, writes: Array<{ name: string;
       return;
     }
     try {
-      await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: FIELD_MANAGER }, opts.deadline);
+      await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: DEFAULT_FIELD_MANAGER }, opts.deadline);
       annotations.written++;
     } catch (err) {
       const e = toAppError(err);
