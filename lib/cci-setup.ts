@@ -21,7 +21,3 @@ export function cciClientFor(inv: Invocation): CciClient {
   }
   return client;
 }
-
-export function clearClientCache(): void {
-  clients.clear();
-}

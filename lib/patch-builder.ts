@@ -3,7 +3,7 @@
  * job it read and sends what they return.
  */
 import { unprocessable, type FieldIssue } from './errors';
-import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from './k8s-names';
+import { escapePointerToken, labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from './k8s-names';
 import type { PatchBody } from './patch-request';
 import type { VolcanoJob } from './volcano-job';
 
@@ -12,7 +12,7 @@ type NullableMap = Record<string, string | null>;
 export function labelIssues(labels: NullableMap | undefined, base = '/labels'): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const [key, value] of Object.entries(labels ?? {})) {
-    const path = `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const path = `${base}/${escapePointerToken(key)}`;
     for (const e of qualifiedNameErrors(key)) issues.push({ path, message: `invalid label key "${key}": ${e}` });
     if (value !== null) for (const e of labelValueErrors(value)) issues.push({ path, message: `invalid label value "${value}": ${e}` });
   }
@@ -23,7 +23,7 @@ export function annotationIssues(annotations: NullableMap | undefined, base = '/
   const issues: FieldIssue[] = [];
   let size = 0;
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    const path = `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const path = `${base}/${escapePointerToken(key)}`;
     // Kubernetes checks annotation keys lower-cased, as label keys.
     for (const e of qualifiedNameErrors(key.toLowerCase())) issues.push({ path, message: `invalid annotation key "${key}": ${e}` });
     if (value !== null) size += key.length + Buffer.byteLength(value);

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { badRequest, type FieldIssue } from './errors';
+import { escapePointerToken } from './k8s-names';
 import { lazy } from './lazy';
 
 const MAX_COUNT = 2_147_483_647;
@@ -45,19 +46,17 @@ export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
 type Issue = z.core.$ZodIssue;
 
 function pointer(path: PropertyKey[]): string {
-  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return path.map((p) => '/' + escapePointerToken(String(p))).join('');
 }
 
 function describeIssue(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'int' ? 'must be an integer' : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+      return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
     case 'too_small':
       return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be >= ${String(issue.minimum)}`;
     case 'too_big':
       return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be <= ${String(issue.maximum)}`;
-    case 'invalid_format':
-      return 'has an invalid format';
     default:
       return issue.message;
   }

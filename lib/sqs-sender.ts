@@ -32,11 +32,6 @@ function sqs() {
   return clientPromise;
 }
 
-/** For tests: a fresh client (aws-sdk-client-mock patches the class prototype, so either works). */
-export function resetSqsClient(): void {
-  clientPromise = undefined;
-}
-
 function entryId(i: number): string {
   return `m${i}`;
 }
