@@ -39,6 +39,27 @@ function isConflict(err: unknown): err is AppError {
   return err instanceof AppError && err.status === 409;
 }
 
+/**
+ * Sends one patch. A 409 on a patch carrying the caller's own resourceVersion is their
+ * precondition failing (final); without one it is our read going stale (retried by the caller).
+ */
+async function send(
+  ctx: PatchContext,
+  namespace: string,
+  name: string,
+  contentType: PatchContentType,
+  patch: string,
+  opts: { dryRun: boolean; fieldManager: string },
+  callerVersion: string | undefined,
+): Promise<VolcanoJob> {
+  try {
+    return await ctx.client.patchJob(namespace, name, contentType, patch, opts, ctx.deadline);
+  } catch (err) {
+    if (isConflict(err) && callerVersion !== undefined) throw preconditionFailed(namespace, name, callerVersion, undefined);
+    throw err;
+  }
+}
+
 async function retryOnConflict<T>(
   ctx: PatchContext,
   what: string,
@@ -67,14 +88,7 @@ export async function applyPatchBody(ctx: PatchContext, namespace: string, name:
 
   if (body.replicas === undefined && body.minAvailable === undefined) {
     if (body.resourceVersion !== undefined) metadata.resourceVersion = body.resourceVersion;
-    try {
-      return await ctx.client.patchJob(namespace, name, PATCH_TYPES.merge, JSON.stringify({ metadata }), opts, ctx.deadline);
-    } catch (err) {
-      if (isConflict(err) && body.resourceVersion !== undefined) {
-        throw preconditionFailed(namespace, name, body.resourceVersion, undefined);
-      }
-      throw err;
-    }
+    return send(ctx, namespace, name, PATCH_TYPES.merge, JSON.stringify({ metadata }), opts, body.resourceVersion);
   }
 
   return retryOnConflict(ctx, `Job "${namespace}/${name}"`, async () => {
@@ -87,14 +101,7 @@ export async function applyPatchBody(ctx: PatchContext, namespace: string, name:
     if (!plan.spec && metadataAlreadyApplied(job, body)) return job; // already as asked: nothing to write
     const patch: Record<string, unknown> = { metadata: { ...metadata, resourceVersion: readVersion } };
     if (plan.spec) patch.spec = plan.spec;
-    try {
-      return await ctx.client.patchJob(namespace, name, PATCH_TYPES.merge, JSON.stringify(patch), opts, ctx.deadline);
-    } catch (err) {
-      if (isConflict(err) && body.resourceVersion !== undefined) {
-        throw preconditionFailed(namespace, name, body.resourceVersion, undefined);
-      }
-      throw err;
-    }
+    return send(ctx, namespace, name, PATCH_TYPES.merge, JSON.stringify(patch), opts, body.resourceVersion);
   });
 }
 
@@ -121,14 +128,7 @@ export async function applyRawPatch(
   const { touchesTasks } = validateMergePatch(doc);
   const patch = doc as { metadata?: Record<string, unknown>; spec: { tasks: unknown[] } };
   const callerVersion = typeof patch.metadata?.resourceVersion === 'string' ? patch.metadata.resourceVersion : undefined;
-  if (!touchesTasks) {
-    try {
-      return await ctx.client.patchJob(namespace, name, contentType, rawText, opts, ctx.deadline);
-    } catch (err) {
-      if (isConflict(err) && callerVersion !== undefined) throw preconditionFailed(namespace, name, callerVersion, undefined);
-      throw err;
-    }
-  }
+  if (!touchesTasks) return send(ctx, namespace, name, contentType, rawText, opts, callerVersion);
 
   // A merge patch replaces the whole task list: check it against the job as it is, and make the
   // write conditional on that version so a concurrent change is re-checked, not overwritten blindly.
@@ -139,11 +139,6 @@ export async function applyRawPatch(
     }
     checkTasksReplacement(job, patch.spec.tasks);
     const guarded = { ...patch, metadata: { ...(patch.metadata ?? {}), resourceVersion: job.metadata.resourceVersion } };
-    try {
-      return await ctx.client.patchJob(namespace, name, contentType, JSON.stringify(guarded), opts, ctx.deadline);
-    } catch (err) {
-      if (isConflict(err) && callerVersion !== undefined) throw preconditionFailed(namespace, name, callerVersion, undefined);
-      throw err;
-    }
+    return send(ctx, namespace, name, contentType, JSON.stringify(guarded), opts, callerVersion);
   });
 }
