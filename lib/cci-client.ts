@@ -206,9 +206,8 @@ function mapFailure(f: UpstreamFailure, call: Call): AppError {
   const errors = f.causes?.map((c) => ({ path: c.field, message: c.message }));
   switch (f.status) {
     case 404:
-      return new AppError(404, 'job-not-found', call.method === 'GET' && call.subject.startsWith('jobs') ? detail : `No such job: ${call.subject.replace(/^job /, '')}`, {
-        retryable: false,
-      });
+      // A job call names its job ("No such job "ns/name""); a list keeps CCI's own message.
+      return new AppError(404, 'job-not-found', call.subject.startsWith('job ') ? `No such ${call.subject}` : detail, { retryable: false });
     case 409:
       return new AppError(409, 'conflict', `The job changed while it was being patched: ${detail}`, { retryable: true });
     case 410:
