@@ -5,11 +5,12 @@
  * drops the cached token and retries once; every failure becomes an AppError from the status table.
  */
 import { AppError } from './errors';
-import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { CciAuth } from './cci-auth';
 import type { Deadline } from './deadline';
 import { exchange } from './upstream-http';
 import { describeFailure, parseUpstreamFailure, type UpstreamFailure } from './upstream-errors';
+import { isTransientStatus, transientFailure, transientOf, withRetries, type Attempt } from './upstream-retry';
 import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from './volcano-job';
 
 export const PATCH_TYPES = {
@@ -51,8 +52,6 @@ interface Call {
 }
 
 const API_PREFIX = '/apis/batch.volcano.sh/v1alpha1/namespaces';
-/** Below this, an attempt cannot meaningfully complete. */
-const MIN_ATTEMPT_MS = 20;
 
 export class CciClient {
   private readonly endpoint: string;
@@ -138,54 +137,35 @@ export class CciClient {
     if (call.contentType) baseHeaders['content-type'] = call.contentType;
 
     let authRetried = false;
-    let last: { failure?: UpstreamFailure; problem: string; timedOut: boolean } = { problem: 'no attempt made', timedOut: false };
-    for (let attempt = 0; attempt < this.maxAttempts; ) {
-      const timeoutMs = Math.min(this.requestTimeoutMs, deadline.remaining());
-      if (timeoutMs < MIN_ATTEMPT_MS) {
-        last.timedOut = true;
-        break;
-      }
-      const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
-      const result = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs });
-
-      let retryAfter: number | undefined;
-      if (result.kind === 'response') {
-        if (result.status >= 200 && result.status < 300) return result.text;
+    const policy = { maxAttempts: this.maxAttempts, requestTimeoutMs: this.requestTimeoutMs, backoff: this.backoff };
+    return withRetries(
+      policy,
+      deadline,
+      async (timeoutMs): Promise<Attempt<string>> => {
+        const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
+        const result = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs });
+        if (result.kind !== 'response') return { transient: transientOf(result, timeoutMs) };
+        if (result.status >= 200 && result.status < 300) return { value: result.text };
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
         if (result.status === 401) {
           if (!authRetried && this.auth.unauthorized(headers)) {
             authRetried = true;
-            continue; // a fresh token; does not count as a retry attempt
+            return { repeat: true }; // a fresh token; does not count as a retry attempt
           }
           throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}`, {
             retryable: true,
           });
         }
-        if (result.status !== 429 && result.status < 500) throw mapFailure(failure, call);
-        last = { failure, problem: describeFailure(failure), timedOut: false };
-        retryAfter = failure.retryAfterSeconds;
-      } else if (result.kind === 'timeout') {
-        last = { problem: `no answer within ${timeoutMs} ms`, timedOut: true };
-      } else {
-        last = { problem: `network error: ${result.message}`, timedOut: false };
-      }
-
-      attempt++;
-      if (attempt >= this.maxAttempts) break;
-      const wait = backoffDelay(attempt - 1, this.backoff, retryAfter);
-      if (wait >= deadline.remaining()) {
-        if (last.timedOut || deadline.remaining() < MIN_ATTEMPT_MS) last.timedOut = true;
-        break;
-      }
-      await sleep(wait);
-    }
-
-    if (last.timedOut) {
-      throw new AppError(504, 'cci-timeout', `CCI did not answer for ${call.subject} within the deadline (${last.problem})`);
-    }
-    throw new AppError(503, 'cci-unavailable', `CCI kept failing for ${call.subject} through every retry; last: ${last.problem}`, {
-      retryAfterSeconds: Math.max(1, Math.ceil(last.failure?.retryAfterSeconds ?? 5)),
-    });
+        if (!isTransientStatus(result.status)) throw mapFailure(failure, call);
+        return { transient: transientFailure(failure) };
+      },
+      (last) =>
+        last.timedOut
+          ? new AppError(504, 'cci-timeout', `CCI did not answer for ${call.subject} within the deadline (${last.problem})`)
+          : new AppError(503, 'cci-unavailable', `CCI kept failing for ${call.subject} through every retry; last: ${last.problem}`, {
+              retryAfterSeconds: Math.max(1, Math.ceil(last.failure?.retryAfterSeconds ?? 5)),
+            }),
+    );
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from './errors';
-import { backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
+import { DEFAULT_BACKOFF } from './backoff';
 import type { Deadline } from './deadline';
 import type { IssuedToken, TokenSource } from './token-cache';
 import { exchange } from './upstream-http';
 import { describeFailure, parseUpstreamFailure } from './upstream-errors';
+import { isTransientStatus, transientFailure, transientOf, withRetries, type Attempt } from './upstream-retry';
 
 export interface IamPasswordCredentials {
   domain: string;
@@ -51,19 +52,12 @@ export async function requestProjectToken(
     },
   });
   const who = `user "${c.user}" of domain "${c.domain}" for project "${c.project}"`;
-  let lastProblem = 'no attempt made';
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline.remaining());
-    if (timeoutMs <= 0) break;
-    const result = await exchange({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json;charset=utf8' },
-      body,
-      timeoutMs,
-    });
-    let retryAfter: number | undefined;
-    if (result.kind === 'response') {
+  return withRetries(
+    { maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS, backoff: DEFAULT_BACKOFF },
+    deadline,
+    async (timeoutMs): Promise<Attempt<IssuedToken>> => {
+      const result = await exchange({ method: 'POST', url, headers: { 'content-type': 'application/json;charset=utf8' }, body, timeoutMs });
+      if (result.kind !== 'response') return { transient: transientOf(result, timeoutMs) };
       if (result.status === 201 || result.status === 200) {
         const token = result.headers.get('x-subject-token');
         if (!token) throw new AppError(502, 'iam-bad-answer', `IAM answered ${result.status} without an X-Subject-Token header`);
@@ -73,29 +67,19 @@ export async function requestProjectToken(
         } catch {
           expiresAt = undefined;
         }
-        return { token, expiresAt: expiresAt ?? Date.now() + DEFAULT_LIFETIME_MS };
+        return { value: { token, expiresAt: expiresAt ?? Date.now() + DEFAULT_LIFETIME_MS } };
       }
       const failure = parseUpstreamFailure(result.status, result.headers, result.text);
-      if (result.status !== 429 && result.status < 500) {
-        throw new AppError(502, 'iam-refused', `IAM refused to issue a token to ${who}: ${describeFailure(failure)}`, {
-          retryable: true,
-        });
+      if (!isTransientStatus(result.status)) {
+        throw new AppError(502, 'iam-refused', `IAM refused to issue a token to ${who}: ${describeFailure(failure)}`, { retryable: true });
       }
-      lastProblem = describeFailure(failure);
-      retryAfter = failure.retryAfterSeconds;
-    } else {
-      lastProblem = result.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : result.message;
-    }
-    if (attempt + 1 < MAX_ATTEMPTS) {
-      const wait = backoffDelay(attempt, DEFAULT_BACKOFF, retryAfter);
-      if (wait >= deadline.remaining()) break;
-      await sleep(wait);
-    }
-  }
-  if (deadline.expired()) {
-    throw new AppError(504, 'iam-timeout', `IAM did not issue a token within the deadline (${lastProblem})`);
-  }
-  throw new AppError(503, 'iam-unavailable', `IAM kept failing to issue a token: ${lastProblem}`, { retryAfterSeconds: 5 });
+      return { transient: transientFailure(failure) };
+    },
+    (last) =>
+      last.timedOut
+        ? new AppError(504, 'iam-timeout', `IAM did not issue a token within the deadline (${last.problem})`)
+        : new AppError(503, 'iam-unavailable', `IAM kept failing to issue a token: ${last.problem}`, { retryAfterSeconds: 5 }),
+  );
 }
 
 export function iamPasswordSource(endpoint: string, c: IamPasswordCredentials): TokenSource {
