@@ -15,7 +15,7 @@ import {
   parseSdkDate,
   sha256Hex,
   signature,
-} from '../lib/aksk-signer';
+} from '../lib/credentials/aksk-signer';
 
 /** The gateway's clock-skew limit for X-Sdk-Date. */
 export const MAX_SKEW_MS = 15 * 60 * 1000;

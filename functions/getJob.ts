@@ -1,8 +1,8 @@
 /** GET /namespaces/{namespace}/jobs/{name}[?view=summary] → the Volcano Job, or its summary. */
-import { badRequest } from '../lib/errors';
-import { cciClientFor } from '../lib/cci-setup';
-import { httpFunction } from '../lib/http/http-function';
-import { summarizeJob } from '../lib/volcano-job';
+import { badRequest } from '../lib/core/errors';
+import { cciClientFor } from '../lib/cci/setup';
+import { httpFunction } from '../lib/http/shell';
+import { summarizeJob } from '../lib/job/model';
 import { viewOf } from '../lib/http/views';
 
 export const handler = httpFunction('getJob', 'GET', async (call) => {

@@ -4,14 +4,14 @@
  * - `application/merge-patch+json` / `application/json-patch+json`: a raw patch limited to updatable fields,
  *   with `?dryRun=All` and `?fieldManager=` passed through.
  */
-import { AppError, badRequest } from '../lib/errors';
-import { PATCH_TYPES, type PatchContentType } from '../lib/cci-client';
-import { cciClientFor } from '../lib/cci-setup';
-import { httpFunction } from '../lib/http/http-function';
+import { AppError, badRequest } from '../lib/core/errors';
+import { PATCH_TYPES, type PatchContentType } from '../lib/cci/client';
+import { cciClientFor } from '../lib/cci/setup';
+import { httpFunction } from '../lib/http/shell';
 import { viewOf } from '../lib/http/views';
-import { applyPatchBody, applyRawPatch } from '../lib/job-patcher';
-import { isFieldManager, parsePatchBody } from '../lib/patch-request';
-import { summarizeJob } from '../lib/volcano-job';
+import { applyPatchBody, applyRawPatch } from '../lib/patch/apply';
+import { isFieldManager, parsePatchBody } from '../lib/patch/schema';
+import { summarizeJob } from '../lib/job/model';
 
 const QUERY_KEYS = new Set(['view', 'dryRun', 'fieldManager']);
 

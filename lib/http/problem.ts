@@ -1,5 +1,5 @@
 /** HTTP answers: JSON on success, `application/problem+json` (RFC 9457) on failure. */
-import type { AppError } from '../errors';
+import type { AppError } from '../core/errors';
 
 export interface HttpResponse {
   statusCode: number;

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors';
+import { badRequest } from '../core/errors';
 
 /** `?view=summary` selects the compact summary; no view is the Job as CCI returns it. */
 export function viewOf(params: Map<string, string>): 'full' | 'summary' {

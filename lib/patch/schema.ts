@@ -1,0 +1,103 @@
+/**
+ * The PATCH body (HTTP) and queue message schemas: one definition, shared by both paths.
+ * zod/mini keeps the bundle small; issues are turned into `{path, message}` pairs ourselves
+ * because mini's default messages are generic.
+ */
+import * as z from 'zod/mini';
+import { badRequest, type FieldIssue } from '../core/errors';
+import { escapePointerToken } from '../job/names';
+import { lazy } from '../core/lazy';
+
+const MAX_COUNT = 2_147_483_647;
+
+/** Kubernetes' fieldManager rule: at most 128 printable characters. */
+export const isFieldManager = (v: string) => /^[^\p{C}]{1,128}$/u.test(v);
+
+function patchFields() {
+  // Refinements with their own messages rather than z.int()/z.minimum()/z.regex(): the same
+  // checks, ~2 KB less bundle, and messages that say exactly what is expected.
+  const Count = z.number().check(
+    z.refine((n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_COUNT, { error: `must be an integer from 0 to ${MAX_COUNT}` }),
+  );
+  const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
+  return {
+    labels: z.optional(NullableStringMap),
+    annotations: z.optional(NullableStringMap),
+    replicas: z.optional(z.record(z.string(), Count)),
+    minAvailable: z.optional(Count),
+    resourceVersion: z.optional(z.string().check(z.refine((v: string) => /^[0-9]+$/.test(v), { error: 'must be a decimal string' }))),
+    dryRun: z.optional(z.boolean()),
+    fieldManager: z.optional(
+      z.string().check(z.refine(isFieldManager, { error: 'must be 1 to 128 printable characters' })),
+    ),
+  };
+}
+
+const buildPatchBodySchema = () => z.strictObject(patchFields());
+const buildQueueMessageSchema = () => z.strictObject({ namespace: z.string(), name: z.string(), ...patchFields() });
+
+/** The PATCH body; the queue message is the same plus `namespace` and `name`. */
+export const patchBodySchema = lazy(buildPatchBodySchema);
+export const queueMessageSchema = lazy(buildQueueMessageSchema);
+
+export type PatchBody = z.infer<ReturnType<typeof buildPatchBodySchema>>;
+export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
+
+type Issue = z.core.$ZodIssue;
+
+function pointer(path: PropertyKey[]): string {
+  return path.map((p) => '/' + escapePointerToken(String(p))).join('');
+}
+
+function describeIssue(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be >= ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be <= ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not a known field' });
+      continue;
+    }
+    out.push({ path: pointer(issue.path), message: describeIssue(issue) });
+  }
+  return out;
+}
+
+function requireChange(body: PatchBody): void {
+  if (body.labels === undefined && body.annotations === undefined && body.replicas === undefined && body.minAvailable === undefined) {
+    throw badRequest('invalid-body', 'The body changes nothing: give at least one of labels, annotations, replicas, minAvailable', [
+      { path: '', message: 'at least one of labels, annotations, replicas, minAvailable is required' },
+    ]);
+  }
+}
+
+export function parsePatchBody(value: unknown): PatchBody {
+  const r = patchBodySchema().safeParse(value);
+  if (!r.success) throw badRequest('invalid-body', 'The body does not match the PATCH schema', formatIssues(r.error.issues));
+  requireChange(r.data);
+  return r.data;
+}
+
+export function parseQueueMessage(value: unknown): QueueMessage {
+  const r = queueMessageSchema().safeParse(value);
+  if (!r.success) throw badRequest('invalid-body', 'The message does not match the queue message schema', formatIssues(r.error.issues));
+  requireChange(r.data);
+  return r.data;
+}
+
+/** The PATCH part of a queue message. */
+export function patchBodyOf(message: QueueMessage): PatchBody {
+  const { namespace: _ns, name: _name, ...body } = message;
+  return body;
+}
