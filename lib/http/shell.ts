@@ -8,7 +8,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError, toAppError } from '../core/errors';
-import { splitList } from '../platform/env';
+import { splitList } from '../core/config';
 import { invocationFrom, type Invocation } from '../platform/invocation';
 import { assertValidJobRef } from '../job/ref';
 import { createLogger, type Logger } from '../core/log';

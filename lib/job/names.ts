@@ -69,12 +69,3 @@ export function labelValueErrors(value: string): string[] {
   }
   return errs;
 }
-
-/** JSON Pointer (RFC 6901) token escaping: label keys such as `app.kubernetes.io/name` hold `/`. */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function unescapePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}

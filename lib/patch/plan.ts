@@ -3,7 +3,8 @@
  * job it read and sends what they return.
  */
 import { unprocessable, type FieldIssue } from '../core/errors';
-import { escapePointerToken, labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
+import { escapePointerToken } from '../core/pointer';
+import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
 import type { PatchBody } from './schema';
 import type { VolcanoJob } from '../job/model';
 

@@ -5,7 +5,7 @@
  * minAvailable or template. Anything else is refused (422) before CCI is asked to change anything.
  */
 import { badRequest, unprocessable, type FieldIssue } from '../core/errors';
-import { unescapePointerToken } from '../job/names';
+import { unescapePointerToken } from '../core/pointer';
 import { annotationIssues, labelIssues } from './plan';
 import type { VolcanoJob } from '../job/model';
 

@@ -4,8 +4,8 @@
  * because mini's default messages are generic.
  */
 import * as z from 'zod/mini';
-import { badRequest, type FieldIssue } from '../core/errors';
-import { escapePointerToken } from '../job/names';
+import { badRequest } from '../core/errors';
+import { formatIssues } from '../core/issues';
 import { lazy } from '../core/lazy';
 
 const MAX_COUNT = 2_147_483_647;
@@ -42,37 +42,6 @@ export const queueMessageSchema = lazy(buildQueueMessageSchema);
 
 export type PatchBody = z.infer<ReturnType<typeof buildPatchBodySchema>>;
 export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
-
-type Issue = z.core.$ZodIssue;
-
-function pointer(path: PropertyKey[]): string {
-  return path.map((p) => '/' + escapePointerToken(String(p))).join('');
-}
-
-function describeIssue(issue: Issue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
-    case 'too_small':
-      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be >= ${String(issue.minimum)}`;
-    case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be <= ${String(issue.maximum)}`;
-    default:
-      return issue.message;
-  }
-}
-
-export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not a known field' });
-      continue;
-    }
-    out.push({ path: pointer(issue.path), message: describeIssue(issue) });
-  }
-  return out;
-}
 
 function requireChange(body: PatchBody): void {
   if (body.labels === undefined && body.annotations === undefined && body.replicas === undefined && body.minAvailable === undefined) {
