@@ -68,7 +68,7 @@ export const AUTHENTICATORS: readonly Authenticator[] = [
     },
   },
   {
-    name: 'the context\'s temporary keys',
+    name: 'a FunctionGraph agency (temporary keys)',
     create: ({ env, contextCredentials: c }) => {
       if (!c?.accessKey || !c.secretKey) return undefined;
       const creds: AkSkCredentials = { accessKey: c.accessKey, secretKey: c.secretKey };
@@ -79,7 +79,7 @@ export const AUTHENTICATORS: readonly Authenticator[] = [
     },
   },
   {
-    name: 'the context\'s agency token',
+    name: 'a FunctionGraph agency (token)',
     create: ({ contextCredentials: c }) => (c?.agencyToken ? staticTokenAuth(c.agencyToken, 'agency-token') : undefined),
   },
 ];
@@ -89,7 +89,5 @@ export function resolveCciAuth(rt: Runtime): CciAuth {
     const auth = a.create(rt);
     if (auth) return auth;
   }
-  throw configError(
-    'No CCI credentials configured: set CCI_ACCESS_KEY/CCI_SECRET_KEY, CCI_TOKEN, IAM_DOMAIN/IAM_USER/IAM_PASSWORD/IAM_PROJECT or IAM_CREDENTIALS_SECRET (or give the FunctionGraph function an agency)',
-  );
+  throw configError(`No CCI credentials configured: set one of ${AUTHENTICATORS.map((a) => a.name).join('; ')}`);
 }
