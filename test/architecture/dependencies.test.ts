@@ -43,8 +43,9 @@ function filesUnder(dir: string): string[] {
 function folderOf(file: string): string | undefined {
   const rel = relative(ROOT, file).split('/');
   if (rel[0] === 'functions') return 'functions';
-  if (rel[0] === 'lib' && rel.length > 2) return `lib/${rel[1]}`;
-  return rel[0] === 'lib' ? 'lib' : undefined;
+  if (rel[0] !== 'lib') return undefined;
+  // `../credentials` names the folder (its index.ts); `lib/x.ts` is a file at the root of lib/.
+  return rel.length > 2 || (rel.length === 2 && !rel[1]!.endsWith('.ts')) ? `lib/${rel[1]}` : 'lib';
 }
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|require\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
