@@ -4,7 +4,6 @@
  * as arguments and returns the exit code, so tests run it in-process exactly as the CLI runs it.
  */
 import { deployFunctionGraph, DeployFailed, type DeployOptions } from './deploy';
-import { FunctionGraphRefusal } from './functiongraph-api';
 import { InputError, parseInputs, usage } from './inputs';
 import { formatTable, formatResult } from './report';
 
@@ -19,7 +18,7 @@ export async function main(
   err: Output,
   overrides: Omit<DeployOptions, 'inputs' | 'env'> = {},
 ): Promise<number> {
-  let inputs;
+  let inputs: ReturnType<typeof parseInputs>;
   try {
     inputs = parseInputs(argv, env);
   } catch (e) {
@@ -37,11 +36,8 @@ export async function main(
   } catch (e) {
     const cause = e instanceof DeployFailed ? e.cause : e;
     if (e instanceof DeployFailed && e.done.length > 0) out.write(`Done before the failure:\n${formatTable(e.done)}\n`);
-    if (cause instanceof FunctionGraphRefusal) {
-      err.write(`deploy:functiongraph: ${cause.message}\n`);
-    } else {
-      err.write(`deploy:functiongraph: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    }
+    // A FunctionGraphRefusal's message is the API's own: operation, HTTP status, error_code, error_msg.
+    err.write(`deploy:functiongraph: ${cause instanceof Error ? cause.message : String(cause)}\n`);
     return 1;
   }
 }

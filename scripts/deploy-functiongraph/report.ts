@@ -9,10 +9,10 @@ export function formatTable(rows: ReportRow[]): string {
   const header = { function: 'function', resource: 'resource', action: 'action', detail: 'detail' };
   const all = [header, ...rows];
   const width = (k: keyof typeof header): number => Math.max(...all.map((r) => r[k].length));
-  const w = { function: width('function'), resource: width('resource'), action: width('action') };
+  const w = { function: width('function'), resource: width('resource'), action: width('action'), detail: width('detail') };
   const line = (r: typeof header): string =>
     `${r.function.padEnd(w.function)}  ${r.resource.padEnd(w.resource)}  ${r.action.padEnd(w.action)}  ${r.detail}`.trimEnd();
-  return [line(header), line({ function: '-'.repeat(w.function), resource: '-'.repeat(w.resource), action: '-'.repeat(w.action), detail: '' }), ...rows.map(line)].join('\n') + '\n';
+  return [line(header), line({ function: '-'.repeat(w.function), resource: '-'.repeat(w.resource), action: '-'.repeat(w.action), detail: '-'.repeat(w.detail) }), ...rows.map(line)].join('\n') + '\n';
 }
 
 export function formatResult(result: DeployResult): string {

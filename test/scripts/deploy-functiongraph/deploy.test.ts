@@ -3,7 +3,7 @@
  * client (real HTTP, real AK/SK signatures) and the real zips: what a first deploy creates, that a
  * second one writes nothing, that a change touches only what changed, that a dry run only reads.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ import { FunctionGraphRefusal } from '../../../scripts/deploy-functiongraph/func
 import { parseInputs, type DeployInputs } from '../../../scripts/deploy-functiongraph/inputs';
 import { readServiceSettings } from '../../../scripts/deploy-functiongraph/service-settings';
 import { readZip, writeZip } from '../../../scripts/zip-files';
-import { readFileSync } from 'node:fs';
 
 const AK = 'TESTAKFUNCTIONGRAPH01';
 const SK = 'test-secret-key-never-printed';
@@ -77,6 +76,8 @@ describe('a first deploy', () => {
       writeFileSync(zipPath, deployed!.code);
       const files = await readZip(zipPath);
       expect(files.get('index.js')?.toString()).toContain('handler');
+      // The deploy tool's SDK stays out of the functions.
+      for (const content of files.values()) expect(content.toString()).not.toMatch(/huaweicloud-sdk-functiongraph|FunctionGraphClient/);
       expect(deployed!.code.equals(zips.get(f.name)!)).toBe(true);
       // Plain variables in user_data, secrets only in encrypted_user_data.
       const userData = JSON.parse(String(r.user_data)) as Record<string, string>;

@@ -4,8 +4,7 @@
  * refusals, and no secret (SK, security token, encrypted variable values) anywhere in what is
  * printed, the SDK's own logging (console, process streams) included.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
