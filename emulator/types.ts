@@ -1,5 +1,6 @@
 /**
- * Shared types of the local IAM + CCI (Volcano Job) emulator.
+ * Shared types of the local IAM + CCI (Volcano Job) emulator, in one place so the modules and the
+ * public entry point (index.ts re-exports them) agree on one definition.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -107,4 +108,32 @@ export interface RequestRecord {
   /** Fault action type applied, if any. */
   fault?: FaultAction['type'];
   time: string;
+}
+
+export interface BulkJobOptions {
+  prefix?: string;
+  phase?: string;
+  lastTransitionTime?: string;
+  labels?: Record<string, string>;
+}
+
+/** What `startEmulator` gives a test: its address and the levers behind the control interface. */
+export interface Emulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  revokeTokens(): void;
+  expireTokens(): void;
+  mintToken(): string;
+  putJob(namespace: string, job: Job): Job;
+  createJobs(namespace: string, count: number, opts?: BulkJobOptions): void;
+  getJob(namespace: string, name: string): Job | undefined;
+  setPhase(namespace: string, name: string, phase: string, lastTransitionTime?: string): void;
+  forbidNamespace(namespace: string): void;
+  expireContinueTokens(): void;
+  requests(): RequestRecord[];
 }
