@@ -1,6 +1,7 @@
 /**
  * Who is calling CCI: AK/SK signatures (`SDK-HMAC-SHA256`, checked by aksk-verify.ts), IAM tokens
- * minted by the emulator's TokenAuthority, and static tokens. Refusals are the answers CCI's gateway
+ * minted by the emulator's TokenAuthority, and static tokens, sent as `X-Auth-Token` (CCI) or
+ * `Authorization: Bearer` (Kubernetes clients). Refusals are the answers CCI's gateway
  * and apiserver give (APIGW JSON for signature and expiry problems, 401 Status otherwise).
  */
 import type http from 'node:http';
@@ -36,7 +37,9 @@ export class Authenticator {
       rec.auth = 'aksk';
       return;
     }
-    const token = headerString(req.headers['x-auth-token']);
+    // Kubernetes clients (kubectl, client-go, client-node) send the same tokens as a bearer token.
+    const bearer = authz ? /^Bearer\s+(\S+)\s*$/i.exec(authz)?.[1] : undefined;
+    const token = headerString(req.headers['x-auth-token']) ?? bearer;
     if (!token) {
       rec.auth = 'none';
       throw unauthorized();

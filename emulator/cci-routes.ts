@@ -1,12 +1,17 @@
 /**
- * HTTP face of the emulated CCI Volcano Job API: which route a request addresses, how it is
- * counted, and its dispatch to CciService after authentication and the namespace ban list.
+ * HTTP face of the emulated Kubernetes API (CCI + Volcano): which route a request addresses, how it
+ * is counted, and its dispatch after authentication and the namespace ban list: discovery, then the
+ * Volcano Job resource (CciService), answered as JSON or, for kubectl, as a Table.
  */
 import type { Authenticator } from './auth';
 import { type CciService, JOBS_PREFIX } from './cci';
+import { JOBS_CRD } from './crds';
+import { discoveryDocument, isDiscoveryPath } from './discovery';
+import { headerString } from './http';
 import { forbiddenNamespace, genericNotFound, methodNotAllowed } from './k8s-status';
 import { answer, type Exchange, type Service } from './pipeline';
 import type { RequestLog } from './request-log';
+import { includeObjectOf, negotiate, toTable } from './table';
 
 export type CciRoute =
   | { kind: 'list' | 'create' | 'collection-other'; namespace: string }
@@ -69,8 +74,18 @@ export function cciService(deps: CciDeps): Service {
     },
     handle(ex: Exchange) {
       const route = classifyCci(ex.method, ex.path);
-      deps.auth.authenticate(ex.req, ex.rawUrl, ex.body, ex.rec);
+      // /version is public (system:public-info-viewer); everything else needs a credential.
+      if (ex.path !== '/version') deps.auth.authenticate(ex.req, ex.rawUrl, ex.body, ex.rec);
+      if (route.kind === 'unknown' && isDiscoveryPath(ex.path)) {
+        if (ex.method !== 'GET') throw methodNotAllowed();
+        const doc = discoveryDocument(ex.path, headerString(ex.req.headers.host) ?? '127.0.0.1');
+        if (doc === undefined) throw genericNotFound();
+        answer(ex, 200, 'application/json', JSON.stringify(doc) + '\n');
+        return;
+      }
       if (route.kind === 'unknown') throw genericNotFound();
+      const printable = route.kind === 'get' || route.kind === 'list';
+      const form = negotiate(headerString(ex.req.headers.accept), printable);
       if (deps.forbidden.has(route.namespace)) {
         throw forbiddenNamespace(route.namespace, VERB[route.kind] ?? ex.method.toLowerCase(), 'name' in route ? route.name : undefined);
       }
@@ -96,6 +111,11 @@ export function cciService(deps: CciDeps): Service {
           break;
         default:
           throw methodNotAllowed();
+      }
+      if (form.kind === 'table') {
+        const table = toTable(JOBS_CRD, JSON.parse(a.body) as Record<string, unknown>, form.version, includeObjectOf(ex.query));
+        answer(ex, a.status, form.contentType, JSON.stringify(table) + '\n');
+        return;
       }
       answer(ex, a.status, 'application/json', a.body);
     },

@@ -94,4 +94,20 @@ describe('auth', () => {
     const bad = await fetch(url, { method: 'PATCH', headers: sign('PATCH', url, body, 'wrong'), body });
     expect(bad.status).toBe(401);
   });
+
+  it('accepts every token as Authorization: Bearer too, and refuses bad ones the same way', async () => {
+    const get = (authorization: string) => cci('GET', jobsUrl(NS, JOB), { token: null, headers: { Authorization: authorization } });
+    t.emu.resetStats();
+    expect((await get('Bearer local-dev-token')).status).toBe(200);
+    expect(t.emu.requests().at(-1)!.auth).toBe('static');
+    const minted = t.emu.mintToken();
+    expect((await get(`Bearer ${minted}`)).status).toBe(200);
+    expect(t.emu.requests().at(-1)!.auth).toBe('token');
+    const wrong = await get('Bearer not-a-token');
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    expect((await get('Basic dXNlcjpwYXNz')).status).toBe(401);
+    t.emu.revokeTokens();
+    expect((await get(`Bearer ${minted}`)).status).toBe(401);
+  });
 });
