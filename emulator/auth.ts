@@ -1,7 +1,8 @@
 /**
  * Who is calling CCI: AK/SK signatures (`SDK-HMAC-SHA256`, checked by aksk-verify.ts), IAM tokens
  * minted by the emulator's TokenAuthority, and static tokens, sent as `X-Auth-Token` (CCI) or
- * `Authorization: Bearer` (Kubernetes clients). Refusals are the answers CCI's gateway
+ * `Authorization: Bearer` (Kubernetes clients), plus bearer-only tokens and, over HTTPS, client
+ * certificates signed by the emulator's client CA. Refusals are the answers CCI's gateway
  * and apiserver give (APIGW JSON for signature and expiry problems, 401 Status otherwise).
  */
 import type http from 'node:http';
@@ -9,6 +10,7 @@ import { verifyAkSk } from './aksk-verify';
 import { headerString } from './http';
 import type { TokenAuthority } from './iam';
 import { HttpError, unauthorized } from './k8s-status';
+import { peerCertificate } from './tls';
 import type { RequestRecord } from './types';
 
 export interface AkSkKey {
@@ -19,6 +21,8 @@ export interface AkSkKey {
 export interface AuthConfig {
   authority: TokenAuthority;
   staticTokens: ReadonlySet<string>;
+  /** Tokens accepted only as `Authorization: Bearer` (service-account style, for `KUBE_TOKEN`). */
+  bearerTokens: ReadonlySet<string>;
   akSk: ReadonlyMap<string, AkSkKey>;
 }
 
@@ -27,6 +31,13 @@ export class Authenticator {
 
   /** Sets `rec.auth`; throws the HTTP refusal when the request is not authenticated. */
   authenticate(req: http.IncomingMessage, rawUrl: string, body: Buffer, rec: RequestRecord): void {
+    // kube-apiserver's union authenticator tries x509 first: a trusted client certificate wins.
+    const peer = peerCertificate(req);
+    if (peer.state === 'valid') {
+      rec.auth = 'cert';
+      rec.user = peer.user;
+      return;
+    }
     const authz = headerString(req.headers['authorization']);
     if (authz && /^SDK-HMAC-SHA256\s/i.test(authz)) {
       const result = verifyAkSk({ method: req.method ?? 'GET', rawUrl, headers: req.headers, body }, (ak) => this.cfg.akSk.get(ak));
@@ -46,6 +57,10 @@ export class Authenticator {
     }
     if (this.cfg.staticTokens.has(token)) {
       rec.auth = 'static';
+      return;
+    }
+    if (bearer === token && this.cfg.bearerTokens.has(token)) {
+      rec.auth = 'bearer';
       return;
     }
     const check = this.cfg.authority.check(token);

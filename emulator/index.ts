@@ -10,6 +10,7 @@
  * fixtures.ts and control.ts are the levers tests pull.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Authenticator, type AkSkKey } from './auth';
 import { CciService } from './cci';
@@ -21,6 +22,7 @@ import { answer, pipeline, type Service } from './pipeline';
 import { iamRequest, isIamPath, TokenAuthority, type IamConfig, type IamUser } from './iam';
 import { RequestLog } from './request-log';
 import { JobStore } from './store';
+import { clientCertificate, tlsMaterial } from './tls';
 import type { Emulator } from './types';
 
 export type {
@@ -54,6 +56,13 @@ export interface EmulatorOptions {
   /** Tokens CCI accepts without IAM (default ['local-dev-token']). */
   staticTokens?: string[];
   akSk?: Array<{ accessKey: string; secretKey: string; securityToken?: string }>;
+  /** Tokens accepted only as `Authorization: Bearer` (default ['local-kube-token']). */
+  bearerTokens?: string[];
+  /**
+   * Serve HTTPS with the fixture server certificate (127.0.0.1, ::1, localhost; CA in `caCert`), and accept
+   * client certificates signed by the fixture client CA (CN = user). Default false (plain HTTP).
+   */
+  tls?: boolean;
   /** One line per request to stderr (default false). */
   log?: boolean;
 }
@@ -61,6 +70,7 @@ export interface EmulatorOptions {
 export const DEFAULT_USERS: ReadonlyArray<IamUser> = [{ domain: 'demo-domain', user: 'demo-user', password: 'demo-password' }];
 export const DEFAULT_PROJECTS: readonly string[] = ['cn-north-4'];
 export const DEFAULT_STATIC_TOKENS: readonly string[] = ['local-dev-token'];
+export const DEFAULT_BEARER_TOKENS: readonly string[] = ['local-kube-token'];
 export const DEFAULT_AKSK: ReadonlyArray<{ accessKey: string; secretKey: string; securityToken?: string }> = [
   { accessKey: 'LOCALAK', secretKey: 'localsecretkey' },
 ];
@@ -98,7 +108,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const faults = new FaultBook();
   const log = new RequestLog();
   const forbidden = new Set<string>();
-  const auth = new Authenticator({ authority, staticTokens: new Set(opts.staticTokens ?? DEFAULT_STATIC_TOKENS), akSk });
+  const auth = new Authenticator({
+    authority,
+    staticTokens: new Set(opts.staticTokens ?? DEFAULT_STATIC_TOKENS),
+    bearerTokens: new Set(opts.bearerTokens ?? DEFAULT_BEARER_TOKENS),
+    akSk,
+  });
   let baseUrl = '';
   const iamConfig: IamConfig = {
     users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u })),
@@ -110,10 +125,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const services: Service[] = [iamService(iamConfig, log), cciService({ cci, auth, log, forbidden })];
   let routes: ReturnType<typeof controlRoutes> = [];
-  const server = http.createServer(
-    { maxHeaderSize: 64 * 1024 },
-    pipeline({ services, faults, log, logEnabled, control: (method, path, body, res) => handleControl(routes, method, path, body, res) }),
-  );
+  const onRequest = pipeline({ services, faults, log, logEnabled, control: (method, path, body, res) => handleControl(routes, method, path, body, res) });
+  const tls = opts.tls ? tlsMaterial() : undefined;
+  const server = tls
+    ? https.createServer(
+        // Client certificates are requested, not required: the authenticator decides (401 Status), as kube-apiserver does.
+        { maxHeaderSize: 64 * 1024, key: tls.server.key, cert: tls.server.cert, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
+        onRequest,
+      )
+    : http.createServer({ maxHeaderSize: 64 * 1024 }, onRequest);
   server.keepAliveTimeout = 5_000;
 
   const host = opts.host ?? '127.0.0.1';
@@ -126,7 +146,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  baseUrl = `http://${urlHost}:${port}`;
+  baseUrl = `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
 
   let closed: Promise<void> | undefined;
   const api: Emulator = {
@@ -157,6 +177,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       cci.continueMinRv = store.rv;
     },
     requests: () => log.copies(),
+    caCert: tls?.serverCa,
+    clientCert: (kind) => clientCertificate(kind),
   };
   routes = controlRoutes({
     api,

@@ -101,8 +101,13 @@ export interface RequestRecord {
   contentType: string;
   /** HTTP status answered; 0 when the request was hung or reset by a fault, or is still in flight. */
   status: number;
-  /** How the CCI request authenticated: 'token' (IAM/minted), 'static', 'aksk', or 'none'. */
-  auth?: 'token' | 'static' | 'aksk' | 'none';
+  /**
+   * How the CCI request authenticated: 'token' (IAM/minted), 'static', 'aksk', 'bearer' (a bearer-only
+   * token), 'cert' (TLS client certificate), or 'none'.
+   */
+  auth?: 'token' | 'static' | 'aksk' | 'bearer' | 'cert' | 'none';
+  /** The client certificate's CN, when auth is 'cert'. */
+  user?: string;
   /** CCI request body (PATCH/POST), cut at 4096 characters. Never recorded for IAM. */
   body?: string;
   /** Fault action type applied, if any. */
@@ -136,4 +141,8 @@ export interface Emulator {
   forbidNamespace(namespace: string): void;
   expireContinueTokens(): void;
   requests(): RequestRecord[];
+  /** PEM of the CA that signed the server certificate (only with `tls`): what clients must trust. */
+  caCert: string | undefined;
+  /** A fixture client certificate and key: `valid` (CN `emulator-user`), `expired`, or `unknown-ca`. */
+  clientCert(kind: 'valid' | 'expired' | 'unknown-ca'): { cert: string; key: string };
 }
