@@ -1,6 +1,6 @@
 /**
  * Server side of `SDK-HMAC-SHA256` AK/SK signing, for the local CCI emulator: recomputes the
- * signature from the request as received (see lib/aksk-signer.ts for the canonical form).
+ * signature from the request as received (see lib/credentials/aksk-signer.ts for the canonical form).
  * Error messages never contain the secret key, the expected signature or header values.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

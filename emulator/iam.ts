@@ -171,3 +171,22 @@ export function issueTokenRequest(cfg: IamConfig, rawBody: string, query: URLSea
   token['user'] = { domain, id: hexId('user', match.domain, match.user), name: match.user, password_expires_at: '' };
   return { status: 201, body: JSON.stringify({ token }), headers: { 'X-Subject-Token': issued.token } };
 }
+
+/** Whether a path belongs to IAM (`/v3/...`). */
+export function isIamPath(path: string): boolean {
+  return path.startsWith('/v3/') || path === '/v3';
+}
+
+/** The whole IAM HTTP surface: `POST /v3/auth/tokens`; Keystone 404/405 for anything else. */
+export function iamRequest(
+  cfg: IamConfig,
+  method: string,
+  path: string,
+  rawBody: string,
+  query: URLSearchParams,
+): IamAnswer & { contentType: string } {
+  const json = 'application/json';
+  if (path !== '/v3/auth/tokens') return { ...iamError(404, 'The resource could not be found.', 'Not Found'), contentType: json };
+  if (method !== 'POST') return { ...iamError(405, 'The method is not allowed for the requested URL.', 'Method Not Allowed'), contentType: json };
+  return { ...issueTokenRequest(cfg, rawBody, query), contentType: 'application/json;charset=UTF-8' };
+}

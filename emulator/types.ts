@@ -1,5 +1,6 @@
 /**
- * Shared types of the local IAM + CCI (Volcano Job) emulator.
+ * Shared types of the local IAM + CCI (Volcano Job) emulator, in one place so the modules and the
+ * public entry point (index.ts re-exports them) agree on one definition.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -100,11 +101,48 @@ export interface RequestRecord {
   contentType: string;
   /** HTTP status answered; 0 when the request was hung or reset by a fault, or is still in flight. */
   status: number;
-  /** How the CCI request authenticated: 'token' (IAM/minted), 'static', 'aksk', or 'none'. */
-  auth?: 'token' | 'static' | 'aksk' | 'none';
+  /**
+   * How the CCI request authenticated: 'token' (IAM/minted), 'static', 'aksk', 'bearer' (a bearer-only
+   * token), 'cert' (TLS client certificate), or 'none'.
+   */
+  auth?: 'token' | 'static' | 'aksk' | 'bearer' | 'cert' | 'none';
+  /** The client certificate's CN, when auth is 'cert'. */
+  user?: string;
   /** CCI request body (PATCH/POST), cut at 4096 characters. Never recorded for IAM. */
   body?: string;
   /** Fault action type applied, if any. */
   fault?: FaultAction['type'];
   time: string;
+}
+
+export interface BulkJobOptions {
+  prefix?: string;
+  phase?: string;
+  lastTransitionTime?: string;
+  labels?: Record<string, string>;
+}
+
+/** What `startEmulator` gives a test: its address and the levers behind the control interface. */
+export interface Emulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  revokeTokens(): void;
+  expireTokens(): void;
+  mintToken(): string;
+  putJob(namespace: string, job: Job): Job;
+  createJobs(namespace: string, count: number, opts?: BulkJobOptions): void;
+  getJob(namespace: string, name: string): Job | undefined;
+  setPhase(namespace: string, name: string, phase: string, lastTransitionTime?: string): void;
+  forbidNamespace(namespace: string): void;
+  expireContinueTokens(): void;
+  requests(): RequestRecord[];
+  /** PEM of the CA that signed the server certificate (only with `tls`): what clients must trust. */
+  caCert: string | undefined;
+  /** A fixture client certificate and key: `valid` (CN `emulator-user`), `expired`, or `unknown-ca`. */
+  clientCert(kind: 'valid' | 'expired' | 'unknown-ca'): { cert: string; key: string };
 }

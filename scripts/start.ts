@@ -1,11 +1,13 @@
 /**
  * `npm start`: the local stack. Starts the IAM + CCI emulator, then `serverless offline start`
  * (serverless-esbuild builds the same bundles as a deploy) configured to use it with IAM password
- * credentials, and prints ready-to-run signed calls.
+ * credentials, and prints ready-to-run signed calls, plus a kubeconfig (`.local/kubeconfig`, git-ignored)
+ * so kubectl can look at the emulator too.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DEFAULT_PROJECTS, DEFAULT_USERS, startEmulator } from '../emulator';
+import { DEFAULT_PROJECTS, DEFAULT_STATIC_TOKENS, DEFAULT_USERS, startEmulator } from '../emulator';
+import { writeKubeconfig } from '../emulator/kubeconfig';
 import { LOCAL } from './local-config';
 
 async function main(): Promise<void> {
@@ -13,6 +15,11 @@ async function main(): Promise<void> {
   // A few more jobs so the sweep has something to report.
   emu.createJobs(LOCAL.namespace, 3, { prefix: 'demo-running', phase: 'Running' });
   emu.createJobs(LOCAL.namespace, 2, { prefix: 'demo-pending', phase: 'Pending', lastTransitionTime: new Date(Date.now() - 3 * 3600_000).toISOString() });
+  const kubeconfig = writeKubeconfig(join(__dirname, '..', '.local', 'kubeconfig'), {
+    server: emu.url,
+    token: DEFAULT_STATIC_TOKENS[0]!,
+    namespace: LOCAL.namespace,
+  });
   const user = DEFAULT_USERS[0]!;
   const env = {
     ...process.env,
@@ -53,6 +60,13 @@ async function main(): Promise<void> {
           `  npm run call -- PATCH /namespaces/${LOCAL.namespace}/jobs/${j} '{"replicas":{"mpiworker":4}}'`,
           `  npm run call -- PATCH /namespaces/${LOCAL.namespace}/jobs/${j} '{"replicas":{"mpiworker":1},"dryRun":true}'`,
           '  npm run call -- --curl GET /namespaces/... (prints a signed curl line instead)',
+          '',
+          'kubectl against the emulator (namespace preset in the context):',
+          `  export KUBECONFIG=${kubeconfig}`,
+          '  kubectl get vcjob',
+          `  kubectl get vcjob ${j} -o jsonpath='{.spec.tasks[*].replicas}'`,
+          `  kubectl label vcjob ${j} team=ml`,
+          `  kubectl patch vcjob ${j} --type merge -p '{"metadata":{"annotations":{"owner":"me"}}}'`,
           '',
         ].join('\n'),
       );
