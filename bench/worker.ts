@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { signedPath, signWebhook } from '../lib/http/webhook-signature';
@@ -86,9 +87,26 @@ function jobUrl(namespace: string, name: string): string {
   return `${C.emulatorUrl}/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
 }
 
-async function emulatorStats(): Promise<{ iamTokenRequests: number; cci: Record<string, number> }> {
-  const r = await fetch(`${C.emulatorUrl}/_emulator/stats`);
-  return (await r.json()) as { iamTokenRequests: number; cci: Record<string, number> };
+/**
+ * The emulator's request counters, over node:http (which the functions load anyway): a `fetch`
+ * here would load undici and compile its WebAssembly parser inside a sweep's measured window,
+ * ~20 MB of RSS that the function itself never uses.
+ */
+function emulatorStats(): Promise<{ iamTokenRequests: number; cci: Record<string, number> }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${C.emulatorUrl}/_emulator/stats`, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { iamTokenRequests: number; cci: Record<string, number> });
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
 function expectOk(res: any, what: string): void {
@@ -258,7 +276,14 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   const { handler, requireMs } = loadHandler(c.bundle);
   const event = sample('aws/sweepJobs.json');
   const runs: Json[] = [];
-  const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
+  const loaded = process.memoryUsage();
+  const rssBeforeKiB = Math.round(loaded.rss / 1024);
+  // Where the peak is: the largest of each part of memoryUsage(), sampled while the sweep runs.
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k]);
+  }, 2);
   for (let i = 0; i < c.runs; i++) {
     const s0 = await emulatorStats();
     const t0 = now();
@@ -278,7 +303,9 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
       maxRssKiB: process.resourceUsage().maxRSS,
     });
   }
-  return { requireMs, rssBeforeKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB() };
+  clearInterval(sampler);
+  const peakKiB = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1024)]));
+  return { requireMs, rssBeforeKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
 }
 
 // ------------------------------------------------------------------ queue

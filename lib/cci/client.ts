@@ -12,7 +12,7 @@ import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '..
 import { exchange } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
-import type { JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
+import type { DiscardAnswer, JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
 
 export { PATCH_TYPES, type PatchContentType } from './port';
 
@@ -57,14 +57,16 @@ export class CciClient implements JobApi {
     return this.asJob(text, namespace, name);
   }
 
+  patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
+  patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
   async patchJob(
     namespace: string,
     name: string,
     contentType: PatchContentType,
     patch: string,
-    opts: PatchOptions,
+    opts: PatchOptions & { discardAnswer?: boolean },
     deadline: Deadline,
-  ): Promise<VolcanoJob> {
+  ): Promise<VolcanoJob | undefined> {
     const text = await this.call(
       {
         method: 'PATCH',
@@ -76,7 +78,7 @@ export class CciClient implements JobApi {
       },
       deadline,
     );
-    return this.asJob(text, namespace, name);
+    return opts.discardAnswer ? undefined : this.asJob(text, namespace, name);
   }
 
   async listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList> {

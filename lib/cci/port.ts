@@ -26,8 +26,16 @@ export interface ListOptions {
   continue?: string;
 }
 
+/**
+ * For a caller that does not read the patched job (the sweep's annotation writes): the answer of a
+ * successful PATCH is neither parsed nor checked, and the call resolves to undefined. Any other
+ * answer fails exactly as without it.
+ */
+export type DiscardAnswer = { discardAnswer: true };
+
 export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
-  patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions, deadline: Deadline): Promise<VolcanoJob>;
+  patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
+  patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
   listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
 }
