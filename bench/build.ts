@@ -16,6 +16,8 @@ export interface BuiltFunction {
   handler: string;
   /** Configured timeout in seconds (function or provider). */
   timeoutS: number;
+  /** Configured memory in MB (function or provider; the framework's default 1024 without either). */
+  memoryMB: number;
   zipPath: string;
   zipBytes: number;
   /** The unzipped bundle that the runtime would require. */
@@ -59,9 +61,13 @@ export function packageFunctions(root: string, work: string): BuildResult {
   }
 
   const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as {
-    service: { provider?: { timeout?: number }; functions: Record<string, { handler: string; timeout?: number; package?: { artifact?: string } }> };
+    service: {
+      provider?: { timeout?: number; memorySize?: number };
+      functions: Record<string, { handler: string; timeout?: number; memorySize?: number; package?: { artifact?: string } }>;
+    };
   };
   const providerTimeout = state.service.provider?.timeout ?? 6;
+  const providerMemory = state.service.provider?.memorySize ?? 1024;
   const functions: BuiltFunction[] = [];
   for (const [name, fn] of Object.entries(state.service.functions)) {
     const zipPath = join(out, basename(fn.package?.artifact ?? `${name}.zip`));
@@ -74,6 +80,7 @@ export function packageFunctions(root: string, work: string): BuildResult {
       name,
       handler: fn.handler,
       timeoutS: fn.timeout ?? providerTimeout,
+      memoryMB: fn.memorySize ?? providerMemory,
       zipPath,
       zipBytes: statSync(zipPath).size,
       jsPath: join(dest, jsRel),

@@ -35,10 +35,10 @@ const JSON_PATH = resolve(jsonIdx >= 0 && argv[jsonIdx + 1] ? argv[jsonIdx + 1]!
 const KEEP = argv.includes('--keep');
 
 const P = QUICK
-  ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, batches: 10 }
-  : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, batches: 50 };
+  ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], batches: 10 }
+  : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, scalingJobs: [2_500, 10_000, 40_000], batches: 50 };
 
-const BUDGET = { bundleBytes: 65_536, coldMs: 15, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128 };
+const BUDGET = { bundleBytes: 65_536, coldMs: 15, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4 };
 
 const SECRET = 'bench-webhook-secret';
 const STATIC_TOKEN = 'local-dev-token';
@@ -110,12 +110,12 @@ interface WorkerRun {
   wallMs: number;
 }
 
-async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<WorkerRun> {
+async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env: NodeJS.ProcessEnv, timeoutMs = 240_000, nodeArgs: string[] = []): Promise<WorkerRun> {
   const cfgPath = join(work, `worker-${cfg.mode}-${Date.now()}.json`);
   writeFileSync(cfgPath, JSON.stringify(cfg));
   const t0 = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let lines = 0;
     let stderr = '';
     // The functions log one JSON line per invocation to stdout, as on Lambda: drained here.
@@ -214,6 +214,73 @@ function warmRows(fn: string, r: any): void {
     upstreamPerCall: r.upstreamPerCall,
     totalMs: round(r.totalMs, 0),
   };
+}
+
+/**
+ * The V8 heap limits Node sets for a process that sees `memoryMB` of memory, as on Lambda or
+ * FunctionGraph at that size: Node hands V8 the machine's (or cgroup's) memory
+ * (ResourceConstraints::ConfigureDefaults), and V8 (Heap::HeapSizeFromPhysicalMemory,
+ * YoungGenerationSizeFromOldGenerationSize; 64-bit, no pointer compression) takes an old
+ * generation of memory / 4 × 2 and a semi-space of old / 256 (old ≤ 256 MB, else / 128), kept
+ * within 1–16 MB. On this machine V8 would size its heap for all of its memory instead.
+ */
+function v8HeapFlagsFor(memoryMB: number): string[] {
+  const oldMB = Math.round((memoryMB / 4) * 2);
+  const semiMB = Math.min(16, Math.max(1, Math.ceil(oldMB / (oldMB <= 256 ? 256 : 128))));
+  return [`--max-old-space-size=${oldMB}`, `--max-semi-space-size=${semiMB}`];
+}
+
+/** Peak RSS of a sweep process (the larger of getrusage and VmHWM), MiB. */
+function peakMiB(r: any): number {
+  return Math.max(r.maxRssKiB ?? 0, r.vmHwmKiB ?? 0) / 1024;
+}
+
+type SweepKind = 'first' | 'steady';
+
+/**
+ * The scaling rows: for every fleet size, fresh namespaces, then a first sweep (writes every job's
+ * annotation) and a steady sweep (writes nothing), each in a fresh process whose V8 heap is sized
+ * as at the function's configured memory. Growth = peak RSS − RSS with the bundle loaded.
+ */
+async function scalingSection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+  const nodeArgs = v8HeapFlagsFor(fn.memoryMB);
+  row('scaling', `V8 heap as at sweepJobs' ${fn.memoryMB} MB (${nodeArgs.join(' ')})`, null, '');
+  const out: Array<{ jobs: number; kind: SweepKind; growthMiB: number; jobsPerS: number; result: unknown }> = [];
+  for (const jobs of P.scalingJobs) {
+    const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-${jobs}-${i}`);
+    namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+    for (const kind of ['first', 'steady'] as const) {
+      progress(`scaling: ${jobs} jobs, ${kind} sweep...`);
+      const r = await runWorker(
+        workerJs,
+        work,
+        { mode: 'sweep', common: { ...common, resultPath: join(work, `result-scaling-${jobs}-${kind}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: 1 },
+        { ...env, SWEEP_NAMESPACES: namespaces.join(',') },
+        240_000,
+        nodeArgs,
+      );
+      const run = r.result.runs[0];
+      const label = `${jobs.toLocaleString('en-US')} jobs, ${kind} sweep`;
+      if (run.jobs !== jobs || run.complete !== true || run.cciPatch !== (kind === 'first' ? jobs : 0)) {
+        rows.push({ section: 'scaling', figure: `${label}: jobs / complete / patches`, value: `${run.jobs} / ${run.complete} / ${run.cciPatch}`, unit: '', budget: `${jobs} / true / ${kind === 'first' ? jobs : 0}`, status: 'FAIL', gate: 'none' });
+      }
+      const growthMiB = round(peakMiB(r.result) - r.result.rssBeforeKiB / 1024, 1);
+      const jobsPerS = Math.round(run.jobs / (run.ms / 1000));
+      row('scaling', `${label}: peak RSS growth over loaded`, growthMiB, 'MiB', 'memory', { max: BUDGET.sweepGrowthMiB });
+      row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
+      out.push({ jobs, kind, growthMiB, jobsPerS, result: r.result });
+    }
+  }
+  const sizes = P.scalingJobs;
+  const [lo, hi] = [sizes[0]!, sizes[sizes.length - 1]!];
+  for (const kind of ['first', 'steady'] as const) {
+    const a = out.find((o) => o.jobs === lo && o.kind === kind);
+    const b = out.find((o) => o.jobs === hi && o.kind === kind);
+    if (a && b) {
+      row('scaling', `${kind} sweep: growth at ${hi.toLocaleString('en-US')} − at ${lo.toLocaleString('en-US')} jobs (flat)`, round(b.growthMiB - a.growthMiB, 1), 'MiB', 'memory', { max: BUDGET.sweepFlatMiB });
+    }
+  }
+  details.scaling = { memoryMB: fn.memoryMB, nodeArgs, namespaces: SWEEP_NAMESPACE_COUNT, runs: out };
 }
 
 // ------------------------------------------------------------------ main
@@ -354,6 +421,15 @@ async function main(): Promise<number> {
       const why = existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) ? 'sweepJobs is not in serverless.yml' : 'no sweepJobs';
       row('sweep', `skipped: ${why}`, null, '');
       progress(`sweep: skipped: ${why}`);
+    }
+
+    // 5b. Sweep memory as the fleet grows.
+    if (sweepFn) {
+      try {
+        await scalingSection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
+      } catch (e) {
+        errorRow('scaling', 'sweepJobs', e, 'memory');
+      }
     }
 
     // 6. Queue.

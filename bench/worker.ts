@@ -283,15 +283,19 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k]);
-  }, 2);
+  }, 10);
   for (let i = 0; i < c.runs; i++) {
     const s0 = await emulatorStats();
+    const cpu0 = process.cpuUsage();
     const t0 = now();
     const report = await handler(event, lambdaContext(c.timeoutS * 1000));
     const ms = now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const s1 = await emulatorStats();
     runs.push({
       ms,
+      // The sweep process's own CPU time (user + system): steadier than wall time on a busy machine.
+      cpuMs: (cpu.user + cpu.system) / 1000,
       jobs: report?.jobs,
       complete: report?.complete,
       phases: report?.phases,
