@@ -15,6 +15,9 @@ import { parseInputs, type DeployInputs } from '../../../scripts/deploy-function
 import { readServiceSettings } from '../../../scripts/deploy-functiongraph/service-settings';
 import { readZip, writeZip } from '../../../scripts/zip-files';
 
+// The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
+process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+
 const AK = 'TESTAKFUNCTIONGRAPH01';
 const SK = 'test-secret-key-never-printed';
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';

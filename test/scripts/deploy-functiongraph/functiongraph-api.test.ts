@@ -11,6 +11,9 @@ import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulato
 import { FunctionGraphRefusal, SdkFunctionGraphApi, type FunctionConfig } from '../../../scripts/deploy-functiongraph/functiongraph-api';
 import { writeZip } from '../../../scripts/zip-files';
 
+// The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
+process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+
 const CREDS = { ak: 'APITESTAK', sk: 'api-test-sk', projectId: 'proj0001' };
 let zip: Buffer;
 let fake: FakeFunctionGraph;
