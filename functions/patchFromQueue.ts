@@ -20,7 +20,7 @@ export async function handler(event: unknown, context: unknown) {
     client: cciClientFor(inv),
     deadline: inv.deadline,
     allowedNamespaces: inv.env('ALLOWED_NAMESPACES'),
-    failureSink: failedQueue ? sqsFailureSink(failedQueue, inv.requestId, log) : logOnlySink(),
+    failureSink: failedQueue ? sqsFailureSink(failedQueue, inv.requestId, log, inv.deadline) : logOnlySink(),
     log,
   });
   return answerFor(batch, outcomes);

@@ -41,7 +41,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       log,
       pageSize: config.pageSize,
       concurrency: config.concurrency,
-      ...(config.eventsQueueUrl ? { emit: sqsEmitter(config.eventsQueueUrl) } : {}),
+      ...(config.eventsQueueUrl ? { emit: sqsEmitter(config.eventsQueueUrl, inv.deadline) } : {}),
     });
     const level = report.complete && !report.failures && !report.events?.failed.length ? 'info' : 'warn';
     log[level]('sweep done', { report: forLog(report) });

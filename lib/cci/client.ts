@@ -5,40 +5,23 @@
  * drops the cached token and retries once; every failure becomes an AppError from the status table.
  */
 import { AppError } from '../core/errors';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from '../upstream/backoff';
-import type { CciAuth } from '../credentials';
 import type { Deadline } from '../core/deadline';
-import { exchange } from '../upstream/exchange';
-import { describeFailure, parseUpstreamFailure, type UpstreamFailure } from '../upstream/failure';
-import { isTransientStatus, transientFailure, transientOf, withRetries, type Attempt } from '../upstream/retry';
+import { tryParseJson } from '../core/json';
+import type { CciAuth } from '../credentials';
 import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
+import { exchange } from '../upstream/exchange';
+import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
+import { BACKOFF, onError, type Backoff } from '../upstream/retry';
+import type { JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
 
-export const PATCH_TYPES = {
-  merge: 'application/merge-patch+json',
-  json: 'application/json-patch+json',
-} as const;
-export type PatchContentType = (typeof PATCH_TYPES)[keyof typeof PATCH_TYPES];
+export { PATCH_TYPES, type PatchContentType } from './port';
 
 export interface CciClientOptions {
   endpoint: string;
   auth: CciAuth;
-  /** Attempts per call for retryable failures (429, 5xx, network). */
-  maxAttempts?: number;
-  /** Upper bound of one attempt; the deadline may cut it shorter. */
-  requestTimeoutMs?: number;
-  backoff?: BackoffPolicy;
+  /** Attempts, waits and per-attempt bound for retryable failures (429, 5xx, network); default `BACKOFF.upstream`. */
+  backoff?: Backoff;
   userAgent?: string;
-}
-
-export interface PatchOptions {
-  dryRun?: boolean;
-  fieldManager?: string;
-}
-
-export interface ListOptions {
-  labelSelector?: string;
-  limit?: number;
-  continue?: string;
 }
 
 interface Call {
@@ -53,20 +36,16 @@ interface Call {
 
 const API_PREFIX = '/apis/batch.volcano.sh/v1alpha1/namespaces';
 
-export class CciClient {
+export class CciClient implements JobApi {
   private readonly endpoint: string;
   private readonly auth: CciAuth;
-  private readonly maxAttempts: number;
-  private readonly requestTimeoutMs: number;
-  private readonly backoff: BackoffPolicy;
+  private readonly backoff: Backoff;
   private readonly userAgent: string;
 
   constructor(opts: CciClientOptions) {
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
     this.auth = opts.auth;
-    this.maxAttempts = opts.maxAttempts ?? 4;
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
-    this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.backoff = opts.backoff ?? BACKOFF.upstream;
     this.userAgent = opts.userAgent ?? 'volcano-job-functions/0.1';
   }
 
@@ -114,7 +93,7 @@ export class CciClient {
       },
       deadline,
     );
-    const list = parseJobList(parseJsonOrUndefined(text));
+    const list = parseJobList(tryParseJson(text));
     if (!list) {
       throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
     }
@@ -122,7 +101,7 @@ export class CciClient {
   }
 
   private asJob(text: string, namespace: string, name: string): VolcanoJob {
-    const job = parseJob(parseJsonOrUndefined(text));
+    const job = parseJob(tryParseJson(text));
     if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`);
     return job;
   }
@@ -137,43 +116,41 @@ export class CciClient {
     if (call.contentType) baseHeaders['content-type'] = call.contentType;
 
     let authRetried = false;
-    const policy = { maxAttempts: this.maxAttempts, requestTimeoutMs: this.requestTimeoutMs, backoff: this.backoff };
-    return withRetries(
-      policy,
+    const send = async (timeoutMs: number) => {
+      const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
+      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }) };
+    };
+    return onError(
+      this.backoff,
       deadline,
-      async (timeoutMs): Promise<Attempt<string>> => {
-        const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
-        const result = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs });
-        if (result.kind !== 'response') return { transient: transientOf(result, timeoutMs) };
-        if (result.status >= 200 && result.status < 300) return { value: result.text };
+      retryTransient,
+      async ({ timeoutMs }) => {
+        let { headers, result } = await send(timeoutMs);
+        if (result.kind === 'response' && result.status === 401 && !authRetried && this.auth.unauthorized(headers)) {
+          // A cached token was dropped: one more exchange with a fresh one, not counted as a retry.
+          authRetried = true;
+          ({ headers, result } = await send(Math.min(timeoutMs, deadline.remaining())));
+        }
+        if (result.kind !== 'response') throw transientOf(result, timeoutMs);
+        if (result.status >= 200 && result.status < 300) return result.text;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
         if (result.status === 401) {
-          if (!authRetried && this.auth.unauthorized(headers)) {
-            authRetried = true;
-            return { repeat: true }; // a fresh token; does not count as a retry attempt
-          }
           throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}`, {
             retryable: true,
           });
         }
         if (!isTransientStatus(result.status)) throw mapFailure(failure, call);
-        return { transient: transientFailure(failure) };
+        throw transientFailure(failure);
       },
-      (last) =>
-        last.timedOut
-          ? new AppError(504, 'cci-timeout', `CCI did not answer for ${call.subject} within the deadline (${last.problem})`)
-          : new AppError(503, 'cci-unavailable', `CCI kept failing for ${call.subject} through every retry; last: ${last.problem}`, {
-              retryAfterSeconds: Math.max(1, Math.ceil(last.failure?.retryAfterSeconds ?? 5)),
-            }),
+      (stop) => {
+        const why = stopReason(stop);
+        return why.timedOut
+          ? new AppError(504, 'cci-timeout', `CCI did not answer for ${call.subject} within the deadline (${why.problem})`)
+          : new AppError(503, 'cci-unavailable', `CCI kept failing for ${call.subject} through every retry; last: ${why.problem}`, {
+              retryAfterSeconds: Math.max(1, Math.ceil(why.retryAfterSeconds ?? 5)),
+            });
+      },
     );
-  }
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,3 +1,7 @@
+/**
+ * Bounded concurrency: the one worker pool of the project (sweep namespaces and annotation writes,
+ * queue lanes), so limits are expressed the same way everywhere.
+ */
 /** Runs `work` over `items` with at most `limit` in flight; results keep the items' order. */
 export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

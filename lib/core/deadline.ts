@@ -22,8 +22,4 @@ export class Deadline {
   remaining(): number {
     return Math.max(0, this.endsAt - Date.now());
   }
-
-  expired(): boolean {
-    return this.remaining() <= 0;
-  }
 }

@@ -40,8 +40,6 @@ export interface SignInput {
 
 /** Headers the signer owns: a caller passing them is a bug, so it throws. */
 const MANAGED_HEADERS = new Set(['host', 'authorization', 'x-sdk-date', 'x-sdk-content-sha256']);
-/** fetch upper-cases these methods (case-insensitively) and sends every other method as given. */
-const FETCH_NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -85,7 +83,7 @@ export function canonicalQueryString(query: string): string {
   return parts.join('&');
 }
 
-/** Strips leading/trailing HTTP whitespace, as fetch does before sending and node does on receipt. */
+/** Strips leading/trailing HTTP whitespace, as node:http does on receipt. */
 export function normalizeHeaderValue(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
 }
@@ -176,17 +174,16 @@ export function parseSdkDate(value: string): Date | undefined {
   return formatSdkDate(date) === value ? date : undefined;
 }
 
-/** The method as fetch will put it on the wire. */
+/** The method as the transport (node:http, lib/upstream/exchange.ts) puts it on the wire: upper-cased, always. */
 export function wireMethod(method: string): string {
-  const upper = method.toUpperCase();
-  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
+  return method.toUpperCase();
 }
 
 /**
- * Returns the headers to send: the input headers (values trimmed as fetch sends them) plus
- * X-Sdk-Date, Authorization, and X-Security-Token / X-Project-Id when given (a caller-supplied
- * header of the same name wins, as in the SDK). Host is signed (the URL's host, port only when
- * non-default) but not returned, since fetch sets it itself.
+ * Returns the headers to send: the input headers (values trimmed, as signed) plus X-Sdk-Date,
+ * Authorization, and X-Security-Token / X-Project-Id when given (a caller-supplied header of the
+ * same name wins, as in the SDK). Host is signed (the URL's host, port only when non-default) but
+ * not returned, since node:http sets exactly that Host itself.
  */
 export function signRequest(input: SignInput, creds: AkSkCredentials, now: Date = new Date()): Record<string, string> {
   if (!creds.accessKey || !creds.secretKey) throw new Error('AK/SK signing needs an access key and a secret key');

@@ -3,8 +3,10 @@
  * `{"domain","user","password","project"}`. The SDK is imported only on this path, and the
  * secret is cached for the life of the instance until IAM refuses it (then re-read: rotation).
  */
+import { readSecretString } from '../aws/secrets-manager';
 import { AppError } from '../core/errors';
 import type { Deadline } from '../core/deadline';
+import { isJsonObject, tryParseJson } from '../core/json';
 import { requestProjectToken, type IamPasswordCredentials } from './iam';
 import type { TokenSource } from './token-cache';
 
@@ -12,33 +14,16 @@ const FIELDS = ['domain', 'user', 'password', 'project'] as const;
 
 /** A plain check, not a zod schema: this path is rare, and zod would otherwise ride in every bundle. */
 function asCredentials(value: unknown): IamPasswordCredentials | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
+  if (!isJsonObject(value)) return undefined;
+  const v = value;
   for (const f of FIELDS) if (typeof v[f] !== 'string' || v[f] === '') return undefined;
   return { domain: v.domain as string, user: v.user as string, password: v.password as string, project: v.project as string };
 }
 
 const secrets = new Map<string, Promise<IamPasswordCredentials>>();
 
-async function loadSecret(secretId: string): Promise<IamPasswordCredentials> {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
-  let secretString: string | undefined;
-  try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    secretString = out.SecretString;
-  } catch (err) {
-    const name = err instanceof Error ? err.name : 'Error';
-    throw new AppError(502, 'secret-unavailable', `Could not read secret "${secretId}" from Secrets Manager (${name})`, {
-      retryable: true,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString ?? '');
-  } catch {
-    parsed = undefined;
-  }
+async function loadSecret(secretId: string, deadline: Deadline): Promise<IamPasswordCredentials> {
+  const parsed = tryParseJson((await readSecretString(secretId, deadline)) ?? '');
   const creds = asCredentials(parsed);
   if (!creds) {
     // Only the field names are reported: the value is secret.
@@ -47,10 +32,10 @@ async function loadSecret(secretId: string): Promise<IamPasswordCredentials> {
   return creds;
 }
 
-function cachedSecret(secretId: string): Promise<IamPasswordCredentials> {
+function cachedSecret(secretId: string, deadline: Deadline): Promise<IamPasswordCredentials> {
   let p = secrets.get(secretId);
   if (!p) {
-    p = loadSecret(secretId);
+    p = loadSecret(secretId, deadline);
     p.catch(() => secrets.delete(secretId));
     secrets.set(secretId, p);
   }
@@ -61,7 +46,7 @@ export function iamSecretSource(endpoint: string, secretId: string): TokenSource
   return {
     key: `iam-secret:${endpoint}|${secretId}`,
     fetch: async (deadline: Deadline) => {
-      const creds = await cachedSecret(secretId);
+      const creds = await cachedSecret(secretId, deadline);
       try {
         return await requestProjectToken(endpoint, creds, deadline);
       } catch (err) {

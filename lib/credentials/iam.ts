@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors';
-import { DEFAULT_BACKOFF } from '../upstream/backoff';
 import type { Deadline } from '../core/deadline';
-import type { IssuedToken, TokenSource } from './token-cache';
+import { tryParseJson } from '../core/json';
 import { exchange } from '../upstream/exchange';
-import { describeFailure, parseUpstreamFailure } from '../upstream/failure';
-import { isTransientStatus, transientFailure, transientOf, withRetries, type Attempt } from '../upstream/retry';
+import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf } from '../upstream/failure';
+import { BACKOFF, onError } from '../upstream/retry';
+import type { IssuedToken, TokenSource } from './token-cache';
 
 export interface IamPasswordCredentials {
   domain: string;
@@ -20,8 +20,6 @@ export interface IamPasswordCredentials {
 }
 
 export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
-const MAX_ATTEMPTS = 3;
-const REQUEST_TIMEOUT_MS = 10_000;
 /** Tokens live 24 h; used when an answer lacks `expires_at`. */
 const DEFAULT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -52,33 +50,32 @@ export async function requestProjectToken(
     },
   });
   const who = `user "${c.user}" of domain "${c.domain}" for project "${c.project}"`;
-  return withRetries(
-    { maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS, backoff: DEFAULT_BACKOFF },
+  return onError(
+    BACKOFF.iam,
     deadline,
-    async (timeoutMs): Promise<Attempt<IssuedToken>> => {
+    retryTransient,
+    async ({ timeoutMs }): Promise<IssuedToken> => {
       const result = await exchange({ method: 'POST', url, headers: { 'content-type': 'application/json;charset=utf8' }, body, timeoutMs });
-      if (result.kind !== 'response') return { transient: transientOf(result, timeoutMs) };
+      if (result.kind !== 'response') throw transientOf(result, timeoutMs);
       if (result.status === 201 || result.status === 200) {
         const token = result.headers.get('x-subject-token');
         if (!token) throw new AppError(502, 'iam-bad-answer', `IAM answered ${result.status} without an X-Subject-Token header`);
-        let expiresAt: number | undefined;
-        try {
-          expiresAt = parseExpiresAt((JSON.parse(result.text) as { token?: { expires_at?: unknown } }).token?.expires_at);
-        } catch {
-          expiresAt = undefined;
-        }
-        return { value: { token, expiresAt: expiresAt ?? Date.now() + DEFAULT_LIFETIME_MS } };
+        const answer = tryParseJson(result.text) as { token?: { expires_at?: unknown } } | null | undefined;
+        const expiresAt = parseExpiresAt(answer?.token?.expires_at);
+        return { token, expiresAt: expiresAt ?? Date.now() + DEFAULT_LIFETIME_MS };
       }
       const failure = parseUpstreamFailure(result.status, result.headers, result.text);
       if (!isTransientStatus(result.status)) {
         throw new AppError(502, 'iam-refused', `IAM refused to issue a token to ${who}: ${describeFailure(failure)}`, { retryable: true });
       }
-      return { transient: transientFailure(failure) };
+      throw transientFailure(failure);
     },
-    (last) =>
-      last.timedOut
-        ? new AppError(504, 'iam-timeout', `IAM did not issue a token within the deadline (${last.problem})`)
-        : new AppError(503, 'iam-unavailable', `IAM kept failing to issue a token: ${last.problem}`, { retryAfterSeconds: 5 }),
+    (stop) => {
+      const why = stopReason(stop);
+      return why.timedOut
+        ? new AppError(504, 'iam-timeout', `IAM did not issue a token within the deadline (${why.problem})`)
+        : new AppError(503, 'iam-unavailable', `IAM kept failing to issue a token: ${why.problem}`, { retryAfterSeconds: 5 });
+    },
   );
 }
 

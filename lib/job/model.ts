@@ -7,6 +7,7 @@
  * every upstream answer, and zod would be the largest part of the getJob bundle for a check this
  * shallow. Inputs from callers (PATCH bodies, queue messages) are zod schemas (lib/patch-request.ts).
  */
+import { isJsonObject } from '../core/json';
 
 export interface VolcanoTask {
   name: string;
@@ -54,8 +55,7 @@ export interface VolcanoJobList {
   [field: string]: unknown;
 }
 
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isDict = isJsonObject;
 const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
 const isStringMap = (v: unknown) => v === undefined || (isDict(v) && Object.values(v).every((x) => typeof x === 'string'));
 

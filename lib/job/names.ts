@@ -10,12 +10,16 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
+// apimachinery's wording, built from its shared parts.
+const ENDS = 'must start and end with an alphanumeric character';
+const ALNUM = `consist of alphanumeric characters, '-', '_' or '.', and ${ENDS}`;
+
 export function dns1123LabelErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push('must be no more than 63 characters');
   if (!DNS1123_LABEL.test(value)) {
     errs.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+      `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and ${ENDS} (e.g. 'my-name', or '123-abc')`,
     );
   }
   return errs;
@@ -26,7 +30,7 @@ export function dns1123SubdomainErrors(value: string): string[] {
   if (value.length > 253) errs.push('must be no more than 253 characters');
   if (!DNS1123_SUBDOMAIN.test(value)) {
     errs.push(
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')",
+      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and ${ENDS} (e.g. 'example.com')`,
     );
   }
   return errs;
@@ -44,7 +48,7 @@ export function qualifiedNameErrors(key: string): string[] {
     else errs.push(...dns1123SubdomainErrors(prefix).map((e) => `prefix part ${e}`));
   } else if (parts.length > 2) {
     return [
-      "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+      `a valid label key must ${ALNUM}, with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (name === '') errs.push('name part must be non-empty');
@@ -52,7 +56,7 @@ export function qualifiedNameErrors(key: string): string[] {
     if (name.length > 63) errs.push('name part must be no more than 63 characters');
     if (!QUALIFIED_NAME.test(name)) {
       errs.push(
-        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')",
+        `name part must ${ALNUM} (e.g. 'MyName', or 'my.name', or '123-abc')`,
       );
     }
   }
@@ -64,17 +68,8 @@ export function labelValueErrors(value: string): string[] {
   if (value.length > 63) errs.push('must be no more than 63 characters');
   if (!LABEL_VALUE.test(value)) {
     errs.push(
-      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')",
+      `a valid label must be an empty string or ${ALNUM} (e.g. 'MyValue', or 'my_value', or '12345')`,
     );
   }
   return errs;
-}
-
-/** JSON Pointer (RFC 6901) token escaping: label keys such as `app.kubernetes.io/name` hold `/`. */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function unescapePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

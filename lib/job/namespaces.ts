@@ -1,6 +1,6 @@
 /** `ALLOWED_NAMESPACES`: comma-separated, `*` for all; unset refuses everything (fail closed). */
 import { forbidden } from '../core/errors';
-import { splitList } from '../platform/env';
+import { splitList } from '../core/config';
 
 export function assertNamespaceAllowed(allowed: string | undefined, namespace: string): void {
   const list = splitList(allowed);

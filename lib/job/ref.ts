@@ -26,3 +26,11 @@ export function assertValidJobRef(namespace: string | undefined, name: string | 
   const errors = jobRefIssues(namespace, name, paths);
   if (errors.length > 0) throw badRequest(code, detail, errors);
 }
+
+/** Throws 400 `code` when the namespace is not a valid Kubernetes namespace name (collection routes). */
+export function assertValidNamespace(namespace: string | undefined, path: string, code: string, detail: string): void {
+  const errors: FieldIssue[] = [];
+  if (namespace === undefined) errors.push({ path, message: 'is missing' });
+  else for (const m of dns1123LabelErrors(namespace)) errors.push({ path, message: m });
+  if (errors.length > 0) throw badRequest(code, detail, errors);
+}

@@ -7,26 +7,22 @@
  *   number of times (client-go's RetryOnConflict);
  * - a `resourceVersion` in the request is the caller's precondition: a mismatch is a final 409.
  */
+import { PATCH_TYPES, DEFAULT_FIELD_MANAGER, type JobApi, type PatchContentType } from '../cci/port';
 import { AppError } from '../core/errors';
-import { sleep } from '../upstream/backoff';
-import { PATCH_TYPES, type CciClient, type PatchContentType } from '../cci/client';
 import type { Deadline } from '../core/deadline';
+import { retryOnConflict } from '../upstream/retry';
 import { assertValidMetadata, metadataAlreadyApplied, metadataPatch, planSpecChange } from './plan';
 import type { PatchBody } from './schema';
 import { checkTasksReplacement, validateJsonPatch, validateMergePatch } from './raw';
 import type { VolcanoJob } from '../job/model';
 
 export interface PatchContext {
-  client: CciClient;
+  client: JobApi;
   deadline: Deadline;
   fieldManager?: string;
 }
 
-/** client-go DefaultBackoff: 4 attempts after the first, sleeping ~10, 50, 250, 1250 ms. */
-const CONFLICT_ATTEMPTS = 5;
-const conflictDelay = (attempt: number) => 10 * 5 ** attempt * (1 + Math.random() * 0.1);
-
-export const DEFAULT_FIELD_MANAGER = 'volcano-job-functions';
+export { DEFAULT_FIELD_MANAGER } from '../cci/port';
 
 function preconditionFailed(namespace: string, name: string, expected: string, actual: string | undefined): AppError {
   const where = actual === undefined ? 'has moved on from' : `is at resourceVersion ${actual}, not`;
@@ -60,27 +56,6 @@ async function send(
   }
 }
 
-async function retryOnConflict<T>(
-  ctx: PatchContext,
-  what: string,
-  attemptFn: () => Promise<T>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await attemptFn();
-    } catch (err) {
-      if (!isConflict(err) || err.code === 'precondition-failed') throw err;
-      const wait = conflictDelay(attempt);
-      if (attempt + 1 >= CONFLICT_ATTEMPTS || wait >= ctx.deadline.remaining()) {
-        throw new AppError(409, 'conflict', `${what} kept changing under us through ${attempt + 1} attempts; try again`, {
-          retryable: true,
-        });
-      }
-      await sleep(wait);
-    }
-  }
-}
-
 export async function applyPatchBody(ctx: PatchContext, namespace: string, name: string, body: PatchBody): Promise<VolcanoJob> {
   assertValidMetadata(body);
   const opts = { dryRun: body.dryRun === true, fieldManager: body.fieldManager ?? ctx.fieldManager ?? DEFAULT_FIELD_MANAGER };
@@ -91,7 +66,7 @@ export async function applyPatchBody(ctx: PatchContext, namespace: string, name:
     return send(ctx, namespace, name, PATCH_TYPES.merge, JSON.stringify({ metadata }), opts, body.resourceVersion);
   }
 
-  return retryOnConflict(ctx, `Job "${namespace}/${name}"`, async () => {
+  return retryOnConflict(ctx.deadline, `Job "${namespace}/${name}"`, async () => {
     const job = await ctx.client.getJob(namespace, name, ctx.deadline);
     const readVersion = job.metadata.resourceVersion;
     if (body.resourceVersion !== undefined && readVersion !== body.resourceVersion) {
@@ -132,7 +107,7 @@ export async function applyRawPatch(
 
   // A merge patch replaces the whole task list: check it against the job as it is, and make the
   // write conditional on that version so a concurrent change is re-checked, not overwritten blindly.
-  return retryOnConflict(ctx, `Job "${namespace}/${name}"`, async () => {
+  return retryOnConflict(ctx.deadline, `Job "${namespace}/${name}"`, async () => {
     const job = await ctx.client.getJob(namespace, name, ctx.deadline);
     if (callerVersion !== undefined && job.metadata.resourceVersion !== callerVersion) {
       throw preconditionFailed(namespace, name, callerVersion, job.metadata.resourceVersion);

@@ -3,7 +3,8 @@
  * job it read and sends what they return.
  */
 import { unprocessable, type FieldIssue } from '../core/errors';
-import { escapePointerToken, labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
+import { escapePointerToken } from '../core/pointer';
+import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
 import type { PatchBody } from './schema';
 import type { VolcanoJob } from '../job/model';
 
@@ -58,9 +59,10 @@ export interface SpecPlan {
  */
 export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
   const tasks = job.spec?.tasks ?? [];
-  const wanted = body.replicas ?? {};
+  // A Map, not the object: a task named `constructor` must not find Object.prototype's.
+  const wanted = new Map(Object.entries(body.replicas ?? {}));
   const known = tasks.map((t) => t.name);
-  const unknown = Object.keys(wanted).filter((n) => !known.includes(n));
+  const unknown = [...wanted.keys()].filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     throw unprocessable(
       'unknown-task',
@@ -71,7 +73,7 @@ export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
 
   let tasksChanged = false;
   const newTasks = tasks.map((task) => {
-    const target = wanted[task.name];
+    const target = wanted.get(task.name);
     if (target === undefined || target === task.replicas) return task;
     tasksChanged = true;
     const next = { ...task, replicas: target };
@@ -100,7 +102,8 @@ export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
 
 /** True when the job already carries every label and annotation change of the body. */
 export function metadataAlreadyApplied(job: VolcanoJob, body: PatchBody): boolean {
+  const own = (m: Record<string, string> | undefined, k: string) => (m !== undefined && Object.hasOwn(m, k) ? m[k] : undefined);
   const same = (current: Record<string, string> | undefined, wanted: NullableMap | undefined) =>
-    Object.entries(wanted ?? {}).every(([k, v]) => (v === null ? current?.[k] === undefined : current?.[k] === v));
+    Object.entries(wanted ?? {}).every(([k, v]) => (v === null ? own(current, k) === undefined : own(current, k) === v));
   return same(job.metadata.labels, body.labels) && same(job.metadata.annotations, body.annotations);
 }

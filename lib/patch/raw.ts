@@ -5,8 +5,10 @@
  * minAvailable or template. Anything else is refused (422) before CCI is asked to change anything.
  */
 import { badRequest, unprocessable, type FieldIssue } from '../core/errors';
-import { unescapePointerToken } from '../job/names';
+import { isJsonObject } from '../core/json';
+import { unescapePointerToken } from '../core/pointer';
 import { annotationIssues, labelIssues } from './plan';
+import { COUNT_RULE, isCount } from './schema';
 import type { VolcanoJob } from '../job/model';
 
 const MAX_JSON_PATCH_OPS = 10_000;
@@ -20,9 +22,7 @@ export interface JsonPatchOp {
   value?: unknown;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObject = isJsonObject;
 
 function isNullableStringMap(v: unknown): v is Record<string, string | null> {
   return isObject(v) && Object.values(v).every((x) => x === null || typeof x === 'string');
@@ -132,7 +132,7 @@ export function validateMergePatch(doc: unknown): { touchesTasks: boolean } {
       for (const [sk, sv] of Object.entries(value)) {
         const path = `/spec/${sk}`;
         if (sk === 'minAvailable') {
-          if (!Number.isInteger(sv) || (sv as number) < 0) refused.push({ path, message: 'must be an integer >= 0' });
+          if (!isCount(sv)) refused.push({ path, message: COUNT_RULE });
         } else if (sk === 'tasks') {
           if (!Array.isArray(sv)) refused.push({ path, message: 'must be the array of tasks' });
           else touchesTasks = true;
@@ -179,9 +179,7 @@ export function checkTasksReplacement(job: VolcanoJob, tasks: unknown[]): void {
         return;
       }
       for (const f of ['replicas', 'minAvailable'] as const) {
-        if (t[f] !== undefined && t[f] !== null && (!Number.isInteger(t[f]) || (t[f] as number) < 0)) {
-          issues.push({ path: `/spec/tasks/${i}/${f}`, message: 'must be an integer >= 0' });
-        }
+        if (t[f] !== undefined && t[f] !== null && !isCount(t[f])) issues.push({ path: `/spec/tasks/${i}/${f}`, message: COUNT_RULE });
       }
       const keys = new Set([...Object.keys(t), ...Object.keys(cur)]);
       for (const k of keys) {

@@ -4,11 +4,30 @@
  * because mini's default messages are generic.
  */
 import * as z from 'zod/mini';
-import { badRequest, type FieldIssue } from '../core/errors';
-import { escapePointerToken } from '../job/names';
+import { badRequest } from '../core/errors';
+import { formatIssues } from '../core/issues';
+import { isJsonObject } from '../core/json';
 import { lazy } from '../core/lazy';
 
-const MAX_COUNT = 2_147_483_647;
+export const MAX_COUNT = 2_147_483_647;
+
+export const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_COUNT;
+export const COUNT_RULE = `must be an integer from 0 to ${MAX_COUNT}`;
+
+/**
+ * A JSON object whose values each pass `valid`, with one issue per bad entry. Not `z.record`: it
+ * rebuilds the object on `{}`, where a key such as `__proto__` sets the prototype instead of
+ * making an entry (the key vanishes, or an inherited property appears). This keeps the object
+ * JSON.parse made, whose keys are all own properties, and consumers read it with Object.entries
+ * or as a Map, never by indexing with a caller's key.
+ */
+function entries<V>(valid: (v: unknown) => boolean, message: string) {
+  return z.custom<Record<string, V>>(isJsonObject, { error: 'must be an object' }).check(
+    z.check<Record<string, V>>((ctx) => {
+      for (const [key, v] of Object.entries(ctx.value)) if (!valid(v)) ctx.issues.push({ code: 'custom', message, input: v, path: [key] });
+    }),
+  );
+}
 
 /** Kubernetes' fieldManager rule: at most 128 printable characters. */
 export const isFieldManager = (v: string) => /^[^\p{C}]{1,128}$/u.test(v);
@@ -16,14 +35,12 @@ export const isFieldManager = (v: string) => /^[^\p{C}]{1,128}$/u.test(v);
 function patchFields() {
   // Refinements with their own messages rather than z.int()/z.minimum()/z.regex(): the same
   // checks, ~2 KB less bundle, and messages that say exactly what is expected.
-  const Count = z.number().check(
-    z.refine((n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_COUNT, { error: `must be an integer from 0 to ${MAX_COUNT}` }),
-  );
-  const NullableStringMap = z.record(z.string(), z.nullable(z.string()));
+  const Count = z.number().check(z.refine(isCount, { error: COUNT_RULE }));
+  const NullableStringMap = entries<string | null>((v) => v === null || typeof v === 'string', 'must be a string (or null to remove it)');
   return {
     labels: z.optional(NullableStringMap),
     annotations: z.optional(NullableStringMap),
-    replicas: z.optional(z.record(z.string(), Count)),
+    replicas: z.optional(entries<number>(isCount, COUNT_RULE)),
     minAvailable: z.optional(Count),
     resourceVersion: z.optional(z.string().check(z.refine((v: string) => /^[0-9]+$/.test(v), { error: 'must be a decimal string' }))),
     dryRun: z.optional(z.boolean()),
@@ -42,37 +59,6 @@ export const queueMessageSchema = lazy(buildQueueMessageSchema);
 
 export type PatchBody = z.infer<ReturnType<typeof buildPatchBodySchema>>;
 export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
-
-type Issue = z.core.$ZodIssue;
-
-function pointer(path: PropertyKey[]): string {
-  return path.map((p) => '/' + escapePointerToken(String(p))).join('');
-}
-
-function describeIssue(issue: Issue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
-    case 'too_small':
-      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be >= ${String(issue.minimum)}`;
-    case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be <= ${String(issue.maximum)}`;
-    default:
-      return issue.message;
-  }
-}
-
-export function formatIssues(issues: readonly Issue[]): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not a known field' });
-      continue;
-    }
-    out.push({ path: pointer(issue.path), message: describeIssue(issue) });
-  }
-  return out;
-}
 
 function requireChange(body: PatchBody): void {
   if (body.labels === undefined && body.annotations === undefined && body.replicas === undefined && body.minAvailable === undefined) {

@@ -1,8 +1,8 @@
 /**
- * Configuration lookup. On FunctionGraph, `context.getUserData(key)` backs up the process
- * environment; an empty value counts as unset everywhere.
+ * Where configuration comes from: the process environment, backed on FunctionGraph by
+ * `context.getUserData(key)`. An empty value counts as unset in both.
  */
-export type EnvLookup = (key: string) => string | undefined;
+import type { EnvLookup } from '../core/config';
 
 export function envLookup(fallback?: (key: string) => string | undefined): EnvLookup {
   return (key) => {
@@ -12,12 +12,4 @@ export function envLookup(fallback?: (key: string) => string | undefined): EnvLo
     const f = fallback(key);
     return f === undefined || f === null || f === '' ? undefined : String(f);
   };
-}
-
-export function splitList(value: string | undefined): string[] {
-  if (!value) return [];
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }

@@ -5,6 +5,7 @@
  *   `queryStringParameters`, lower-cased `headers`, base64 bodies (`isBase64Encoded`, the APIG default).
  */
 import { AppError, badRequest } from '../core/errors';
+import { isJsonObject, type JsonObject } from '../core/json';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -16,15 +17,10 @@ export interface HttpRequest {
   /** Decoded query parameters in arrival order (repeats kept). */
   query: Array<[string, string]>;
   body: Buffer;
-  /** The gateway's request id, when the event carries one. */
-  gatewayRequestId?: string;
 }
 
-type Dict = Record<string, unknown>;
-
-function isDict(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+type Dict = JsonObject;
+const isDict = isJsonObject;
 
 export function isHttpEvent(event: unknown): boolean {
   if (!isDict(event)) return false;
@@ -63,6 +59,7 @@ function queryOf(event: Dict): Array<[string, string]> {
 }
 
 const JOB_ROUTE = /\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
+const COLLECTION_ROUTE = /\/namespaces\/([^/]+)\/jobs\/?$/;
 
 function pathParametersOf(event: Dict): Record<string, string> {
   const out: Record<string, string> = {};
@@ -118,6 +115,5 @@ export function parseHttpEvent(event: unknown): HttpRequest {
     query: queryOf(event),
     body: bodyOf(event),
   };
-  if (typeof rc.requestId === 'string') req.gatewayRequestId = rc.requestId;
   return req;
 }

@@ -7,6 +7,7 @@
  *   delivers the batch again; re-applying the rest is harmless, the patches are declarative).
  */
 import { AppError } from '../core/errors';
+import { isJsonObject, type JsonObject } from '../core/json';
 import { isReportedFailure, type QueueRecord, type RecordOutcome } from '../queue/batch';
 
 export type QueueBatch =
@@ -24,8 +25,8 @@ export interface QueueSummary {
   failed: Array<{ index: number; reason: string }>;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Obj = JsonObject;
+const isObj = isJsonObject;
 
 function isSqsEvent(event: Obj): boolean {
   const records = event.Records;

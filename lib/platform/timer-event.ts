@@ -9,10 +9,8 @@
  * An override that is present but wrong fails fast: sweeping the configured namespaces instead
  * would hide the mistake.
  */
-import * as z from 'zod/mini';
-import { AppError, type FieldIssue } from '../core/errors';
-import { formatIssues } from '../patch/schema';
-import { namespaceIssues, type SweepOverride } from '../sweep/config';
+import { isJsonObject as isObject } from '../core/json';
+import { parseOverride, type SweepOverride } from '../sweep/config';
 
 export type TriggerKind = 'timer' | 'schedule' | 'direct';
 
@@ -21,33 +19,6 @@ export interface SweepTrigger {
   override: SweepOverride;
   /** A TIMER user_event that is not a JSON object (kept for the log). */
   ignoredUserEvent?: string;
-}
-
-const OverrideSchema = z.looseObject({
-  namespaces: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(1000))),
-  labelSelector: z.optional(z.string().check(z.maxLength(4096))),
-});
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function invalid(errors: FieldIssue[]): AppError {
-  return new AppError(400, 'invalid-sweep-override', 'The trigger\'s sweep override ("namespaces", "labelSelector") is invalid', {
-    errors,
-    retryable: false,
-  });
-}
-
-export function parseOverride(value: Record<string, unknown>, path: string): SweepOverride {
-  const r = OverrideSchema.safeParse(value);
-  if (!r.success) throw invalid(formatIssues(r.error.issues).map((i) => ({ ...i, path: path + i.path })));
-  const out: SweepOverride = {};
-  if (r.data.namespaces !== undefined) {
-    const issues = namespaceIssues(r.data.namespaces, `${path}/namespaces`);
-    if (issues.length > 0) throw invalid(issues);
-    out.namespaces = r.data.namespaces;
-  }
-  if (r.data.labelSelector !== undefined) out.labelSelector = r.data.labelSelector;
-  return out;
 }
 
 export function parseSweepTrigger(event: unknown): SweepTrigger {

@@ -19,9 +19,11 @@
  * Deadline. A record is only started while enough time is left for its calls (and their retries)
  * to finish; the rest are reported as failures so they come back, never dropped.
  */
-import type { CciClient } from '../cci/client';
+import type { JobApi } from '../cci/port';
+import { mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, badRequest, toAppError } from '../core/errors';
+import { parseJsonOrReason } from '../core/json';
 import type { FailureSink, PermanentFailure } from './failure-sink';
 import { applyPatchBody } from '../patch/apply';
 import { assertValidJobRef } from '../job/ref';
@@ -50,7 +52,7 @@ export const SKIP_JOB = 'earlier message for the same job failed';
 export const SKIP_DEADLINE = 'deadline';
 
 export interface QueueProcessorOptions {
-  client: CciClient;
+  client: JobApi;
   deadline: Deadline;
   /** `ALLOWED_NAMESPACES` as configured. */
   allowedNamespaces: string | undefined;
@@ -79,11 +81,9 @@ interface Prepared {
 }
 
 function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch (err) {
-    throw badRequest('invalid-json', `The message body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`);
-  }
+  const parsed = parseJsonOrReason(body);
+  if (!parsed.ok) throw badRequest('invalid-json', `The message body is not valid JSON: ${parsed.reason}`);
+  return parsed.value;
 }
 
 /** Everything that can be refused without calling CCI: JSON, schema, names, the allow-list. */
@@ -220,11 +220,7 @@ export async function processQueueRecords(records: readonly QueueRecord[], opts:
     }
   }
 
-  let next = 0;
-  const worker = async () => {
-    while (next < lanes.length) await runLane(lanes[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, lanes.length) }, worker));
+  await mapLimited(lanes, opts.concurrency ?? DEFAULT_CONCURRENCY, runLane);
 
   await opts.failureSink.flush();
   for (const { p, error, delivered } of deferred) {

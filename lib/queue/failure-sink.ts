@@ -8,10 +8,11 @@
  * depends on the outcome (a FIFO group with later messages) flushes right away.
  */
 import { createHash } from 'node:crypto';
+// sqs-sender loads the SQS SDK on first send only: batches without permanent failures never do.
+import { fifoGroupId, isFifoQueue, sendMessages } from '../aws/sqs-sender';
+import type { Deadline } from '../core/deadline';
 import type { AppError, FieldIssue } from '../core/errors';
 import type { Logger } from '../core/log';
-// sqs-sender loads the SQS SDK on first send only: batches without permanent failures never do.
-import { sendMessages } from '../aws/sqs-sender';
 
 export interface PermanentFailure {
   messageId: string;
@@ -77,9 +78,9 @@ interface Pending {
   resolve: (delivered: boolean) => void;
 }
 
-export function sqsFailureSink(queueUrl: string, requestId: string, log: Logger): FailureSink {
+export function sqsFailureSink(queueUrl: string, requestId: string, log: Logger, deadline: Deadline): FailureSink {
   let pending: Pending[] = [];
-  const fifo = queueUrl.endsWith('.fifo');
+  const fifo = isFifoQueue(queueUrl);
   return {
     add(failure) {
       return new Promise<boolean>((resolve) => pending.push({ failure, resolve }));
@@ -97,12 +98,13 @@ export function sqsFailureSink(queueUrl: string, requestId: string, log: Logger)
             body: JSON.stringify(failedPatchMessage(failure, requestId)),
             ...(fifo
               ? {
-                  groupId: failure.groupId ?? (failure.namespace ? `${failure.namespace}/${failure.name}` : 'unparsed'),
+                  groupId: fifoGroupId(failure.groupId ?? (failure.namespace ? `${failure.namespace}/${failure.name}` : 'unparsed')),
                   // Kafka-style ids (r0m1) repeat across batches: the body makes them unique.
                   deduplicationId: createHash('sha256').update(`${failure.messageId}\n${failure.originalBody}`).digest('hex'),
                 }
               : {}),
           })),
+          deadline,
         );
         failed = new Map(result.failed.map((f) => [f.id, f.reason]));
       } catch (err) {

@@ -3,8 +3,11 @@
  * `user_event`, or the input of an EventBridge rule) for the namespaces and the label selector.
  * A bad value fails the invocation with a clear message instead of sweeping something else.
  */
+import * as z from 'zod/mini';
 import { AppError, type FieldIssue } from '../core/errors';
-import { splitList, type EnvLookup } from '../platform/env';
+import { formatIssues } from '../core/issues';
+import { lazy } from '../core/lazy';
+import { splitList, type EnvLookup } from '../core/config';
 import { parseDuration } from '../core/duration';
 import { dns1123LabelErrors } from '../job/names';
 
@@ -75,4 +78,32 @@ export function sweepConfigFrom(env: EnvLookup, override: SweepOverride = {}): S
     concurrency: integerVar(env, 'SWEEP_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 32),
     eventsQueueUrl: env('SWEEP_EVENTS_QUEUE_URL'),
   };
+}
+
+/** The per-run override (TIMER `user_event`, a rule's constant input): checked, or a 400 naming the problem. */
+const overrideSchema = lazy(() =>
+  z.looseObject({
+  namespaces: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(1000))),
+  labelSelector: z.optional(z.string().check(z.maxLength(4096))),
+  }),
+);
+
+function invalid(errors: FieldIssue[]): AppError {
+  return new AppError(400, 'invalid-sweep-override', 'The trigger\'s sweep override ("namespaces", "labelSelector") is invalid', {
+    errors,
+    retryable: false,
+  });
+}
+
+export function parseOverride(value: Record<string, unknown>, path: string): SweepOverride {
+  const r = overrideSchema().safeParse(value);
+  if (!r.success) throw invalid(formatIssues(r.error.issues).map((i) => ({ ...i, path: path + i.path })));
+  const out: SweepOverride = {};
+  if (r.data.namespaces !== undefined) {
+    const issues = namespaceIssues(r.data.namespaces, `${path}/namespaces`);
+    if (issues.length > 0) throw invalid(issues);
+    out.namespaces = r.data.namespaces;
+  }
+  if (r.data.labelSelector !== undefined) out.labelSelector = r.data.labelSelector;
+  return out;
 }

@@ -5,7 +5,8 @@
  * from the event, so a sweep retried by the platform does not send the same event twice.
  */
 import { createHash } from 'node:crypto';
-import { sendMessages, type OutgoingMessage } from '../aws/sqs-sender';
+import { fifoGroupId, isFifoQueue, sendMessages, type OutgoingMessage } from '../aws/sqs-sender';
+import type { Deadline } from '../core/deadline';
 import type { Emit, SweepEvent } from './run';
 
 export function eventBody(e: SweepEvent): string {
@@ -21,17 +22,13 @@ export function eventBody(e: SweepEvent): string {
   });
 }
 
-export function isFifoQueue(queueUrl: string): boolean {
-  return queueUrl.endsWith('.fifo');
-}
-
 export function eventMessages(queueUrl: string, events: readonly SweepEvent[]): OutgoingMessage[] {
   const fifo = isFifoQueue(queueUrl);
   return events.map((e, i) => {
     const body = eventBody(e);
     const msg: OutgoingMessage = { id: String(i), body };
     if (fifo) {
-      msg.groupId = `${e.namespace}/${e.name}`.slice(0, 128);
+      msg.groupId = fifoGroupId(`${e.namespace}/${e.name}`);
       // The sweep time is left out of stuck events' identity: the episode (`since`) is what counts.
       const identity = e.type === 'stuck' ? `${e.type}|${e.namespace}|${e.name}|${e.uid}|${e.since}` : body;
       msg.deduplicationId = createHash('sha256').update(identity).digest('hex');
@@ -40,9 +37,9 @@ export function eventMessages(queueUrl: string, events: readonly SweepEvent[]): 
   });
 }
 
-export function sqsEmitter(queueUrl: string): Emit {
+export function sqsEmitter(queueUrl: string, deadline: Deadline): Emit {
   return async (events) => {
-    const result = await sendMessages(queueUrl, eventMessages(queueUrl, events));
+    const result = await sendMessages(queueUrl, eventMessages(queueUrl, events), deadline);
     return {
       sent: result.sent,
       failed: result.failed.map((f) => ({ event: events[Number(f.id)]!, reason: f.reason })),

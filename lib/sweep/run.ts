@@ -8,18 +8,16 @@
  * fails (403, 404, 5xx after retries) is listed in `failures` and leaves the others alone; it
  * does not make the sweep incomplete, as running again would not help.
  */
-import type { CciClient } from '../cci/client';
-import { PATCH_TYPES } from '../cci/client';
+import { DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
 import { mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
-import { DEFAULT_FIELD_MANAGER } from '../patch/apply';
 import { emfLine } from './metrics';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
-export type SweepClient = Pick<CciClient, 'listJobs' | 'patchJob'>;
+export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'>;
 
 export interface SweepEvent {
   type: 'transition' | 'stuck';

@@ -4,8 +4,11 @@
  * - the API gateway's `{error_code, error_msg}`;
  * - IAM/Keystone's `{error: {code, message, title}}`;
  * - plain text (the apiserver's own 429 and max-in-flight answers).
+ * and says which failures are worth another attempt (`TransientError`, for `onError`).
  */
-import { retryAfterFromHeader, type HeaderLookup } from './exchange';
+import { isJsonObject, tryParseJson } from '../core/json';
+import type { Verdict, Stop } from './retry';
+import { retryAfterFromHeader, type HeaderLookup, type UpstreamResult } from './exchange';
 
 export interface UpstreamFailure {
   status: number;
@@ -32,14 +35,9 @@ export function parseUpstreamFailure(status: number, headers: HeaderLookup, text
   const out: UpstreamFailure = { status, message: '' };
   const headerRetry = retryAfterFromHeader(headers.get('retry-after'));
   if (headerRetry !== undefined) out.retryAfterSeconds = headerRetry;
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const b = body as Record<string, unknown>;
+  const body = text ? tryParseJson(text) : undefined;
+  if (isJsonObject(body)) {
+    const b = body;
     if (b.kind === 'Status' || (typeof b.code === 'number' && 'reason' in b)) {
       out.reason = str(b.reason);
       out.code = str(b.errorCode);
@@ -74,4 +72,45 @@ export function parseUpstreamFailure(status: number, headers: HeaderLookup, text
 export function describeFailure(f: UpstreamFailure): string {
   const tags = [f.reason, f.code].filter(Boolean).join(', ');
   return `${f.status}${tags ? ` (${tags})` : ''}: ${f.message}`;
+}
+
+export const isTransientStatus = (status: number) => status === 429 || status >= 500;
+
+/** A failure another attempt may cure: 429, 5xx, a time-out or a network error. */
+export class TransientError extends Error {
+  readonly timedOut: boolean;
+  readonly failure?: UpstreamFailure;
+  constructor(problem: string, timedOut: boolean, failure?: UpstreamFailure) {
+    super(problem);
+    this.name = 'TransientError';
+    this.timedOut = timedOut;
+    if (failure) this.failure = failure;
+  }
+}
+
+/** A time-out or network error as a transient failure. */
+export function transientOf(result: Exclude<UpstreamResult, { kind: 'response' }>, timeoutMs: number): TransientError {
+  return result.kind === 'timeout'
+    ? new TransientError(`no answer within ${timeoutMs} ms`, true)
+    : new TransientError(`network error: ${result.message}`, false);
+}
+
+export const transientFailure = (failure: UpstreamFailure) => new TransientError(describeFailure(failure), false, failure);
+
+/** `onError`'s verdict for upstream calls: transient failures again, after their Retry-After. */
+export function retryTransient(err: unknown): Verdict {
+  if (!(err instanceof TransientError)) return false;
+  const after = err.failure?.retryAfterSeconds;
+  return after === undefined ? true : { retryAfterMs: after * 1000 };
+}
+
+/** Why retries stopped, in the terms the callers map to 504 (out of time) or 503 (kept failing). */
+export function stopReason(stop: Stop): { timedOut: boolean; problem: string; retryAfterSeconds?: number } {
+  const last = stop.last instanceof TransientError ? stop.last : undefined;
+  const out: { timedOut: boolean; problem: string; retryAfterSeconds?: number } = {
+    timedOut: stop.outOfTime || (last?.timedOut ?? false),
+    problem: last?.message ?? 'no attempt made',
+  };
+  if (last?.failure?.retryAfterSeconds !== undefined) out.retryAfterSeconds = last.failure.retryAfterSeconds;
+  return out;
 }
