@@ -10,6 +10,7 @@ import { desiredFunctions, type DesiredFunction, type DesiredTrigger } from './d
 import { SdkFunctionGraphApi, type DeployedTrigger, type FunctionConfig, type FunctionGraphApi } from './functiongraph-api';
 import type { DeployInputs } from './inputs';
 import { planFunction, type FunctionStep } from './plan';
+import { withSecretsMarker } from './secrets-marker';
 import { readServiceSettings } from './service-settings';
 
 export interface ReportRow {
@@ -69,7 +70,7 @@ function config(d: DesiredFunction, keepXrole?: string): FunctionConfig {
     handler: d.handler,
     memorySize: d.memorySize,
     timeout: d.timeout,
-    ...(d.description ? { description: d.description } : {}),
+    description: withSecretsMarker(d.description, d.secretsFingerprint),
     userData: d.userData,
     encryptedUserData: d.encryptedUserData,
     ...(xrole ? { xrole } : {}),

@@ -10,6 +10,7 @@ const APIG: DesiredTrigger = {
   label: 'APIG GET /x',
   eventData: { name: 'n', group_id: 'g', env_id: 'e', env_name: 'RELEASE', auth: 'NONE', protocol: 'HTTPS', path: '/x', req_method: 'GET', match_mode: 'NORMAL', backend_type: 'FUNCTION', type: 1, func_info: { timeout: 5000 } },
 };
+const FP = '0123456789abcdef0123456789abcdef';
 const DESIRED: DesiredFunction = {
   key: 'sweepJobs',
   funcName: 'svc-dev-sweepJobs',
@@ -21,6 +22,7 @@ const DESIRED: DesiredFunction = {
   description: 'Sweep',
   userData: { A: '1' },
   encryptedUserData: { B_PASSWORD: 'p' },
+  secretsFingerprint: FP,
   zip: Buffer.from('z'),
   zipName: 'sweepJobs.zip',
   digest: 'abc',
@@ -35,9 +37,8 @@ const DEPLOYED: DeployedFunction = {
   timeout: 120,
   digest: 'abc',
   userData: { A: '1' },
-  encryptedUserData: { B_PASSWORD: 'p' },
   xrole: 'agency',
-  description: 'Sweep',
+  description: `Sweep [secrets ${FP}]`,
 };
 const TRIGGERS: DeployedTrigger[] = [
   { id: 't1', type: 'TIMER', status: 'ACTIVE', eventData: { name: 'sweepJobs-timer', schedule_type: 'Rate', schedule: '5m', user_event: '' } },
@@ -59,7 +60,7 @@ describe('planFunction', () => {
 
   it('names each configuration field that differs, and the code when the digest differs', () => {
     const p = planFunction(
-      { ...DESIRED, memorySize: 512, userData: { A: '2' }, encryptedUserData: {}, xrole: 'other', description: undefined },
+      { ...DESIRED, memorySize: 512, userData: { A: '2' }, secretsFingerprint: undefined, xrole: 'other', description: undefined },
       { ...DEPLOYED, digest: 'old', timeout: 60, handler: 'main.handler', runtime: 'Node.js18.15' },
       TRIGGERS,
     );
@@ -74,10 +75,12 @@ describe('planFunction', () => {
     expect(planFunction({ ...DESIRED, userData: { X: '1', A: '1' } }, { ...DEPLOYED, userData: { A: '1', X: '1' } }, TRIGGERS).action).toBe('unchanged');
   });
 
-  it('encrypted variables the API does not return count as changed only when some are wanted', () => {
-    const { encryptedUserData: _drop, ...withoutEncrypted } = DEPLOYED;
-    expect(planFunction(DESIRED, withoutEncrypted, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
-    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, withoutEncrypted, TRIGGERS).action).toBe('unchanged');
+  it('encrypted variables are compared through the fingerprint at the end of the description, the text apart', () => {
+    expect(planFunction({ ...DESIRED, secretsFingerprint: 'ffffffffffffffffffffffffffffffff' }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction(DESIRED, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction({ ...DESIRED, description: 'Sweep v2' }, DEPLOYED, TRIGGERS).configChanges).toEqual(['description']);
+    const { secretsFingerprint: _fp, ...noSecrets } = DESIRED;
+    expect(planFunction(noSecrets, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).action).toBe('unchanged');
   });
 });
 
