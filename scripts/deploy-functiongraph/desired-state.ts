@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import type { DeployInputs } from './inputs';
 import { toTimerSchedule } from './schedule';
-import { secretsFingerprint } from './secrets-marker';
 import type { ServiceSettings } from './service-settings';
 
 export const RUNTIME = 'Node.js20.15';
@@ -58,8 +57,6 @@ export interface DesiredFunction {
   description?: string;
   userData: Record<string, string>;
   encryptedUserData: Record<string, string>;
-  /** Fingerprint of `encryptedUserData`, kept in the description (see secrets-marker.ts). */
-  secretsFingerprint?: string;
   xrole?: string;
   zip: Buffer;
   zipName: string;
@@ -136,7 +133,6 @@ export function desiredFunctions(settings: ServiceSettings, inputs: DeployInputs
         },
       });
     }
-    const fingerprint = secretsFingerprint(inputs.credentials.sk, encryptedUserData);
     return {
       key: fn.name,
       funcName,
@@ -148,7 +144,6 @@ export function desiredFunctions(settings: ServiceSettings, inputs: DeployInputs
       ...(fn.description ? { description: fn.description } : {}),
       userData,
       encryptedUserData,
-      ...(fingerprint ? { secretsFingerprint: fingerprint } : {}),
       ...(inputs.xrole ? { xrole: inputs.xrole } : {}),
       zip,
       zipName: `${fn.name}.zip`,

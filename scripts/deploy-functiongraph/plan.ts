@@ -5,7 +5,7 @@
  */
 import type { DesiredFunction, DesiredTrigger } from './desired-state';
 import type { DeployedFunction, DeployedTrigger } from './functiongraph-api';
-import { splitSecretsMarker } from './secrets-marker';
+import { markerMatches, splitSecretsMarker } from './secrets-marker';
 
 export interface TriggerStep {
   desired: DesiredTrigger;
@@ -42,7 +42,7 @@ function configChanges(d: DesiredFunction, c: DeployedFunction): string[] {
   if (deployed.text !== (d.description ?? '')) out.push('description');
   if (!sameVariables(c.userData, d.userData)) out.push('user_data');
   // Encrypted variables are compared through the fingerprint the deploy keeps in the description.
-  if (deployed.fingerprint !== d.secretsFingerprint) out.push('encrypted_user_data');
+  if (!markerMatches(deployed.marker, d.encryptedUserData)) out.push('encrypted_user_data');
   // Without --xrole the deploy leaves the function's agency as it is.
   if (d.xrole !== undefined && c.xrole !== d.xrole) out.push('xrole');
   return out;

@@ -194,7 +194,7 @@ describe('a second deploy', () => {
     expect(writes.every((w) => w.method === 'PUT' && w.path.endsWith('/config'))).toBe(true);
     for (const f of fake.functions().values()) {
       expect(JSON.parse(String(f.record.encrypted_user_data))).toEqual({ IAM_PASSWORD: 'new-password-value' });
-      expect(String(f.record.description)).toMatch(/ \[secrets [0-9a-f]{32}\]$/);
+      expect(String(f.record.description)).toMatch(/ \[secrets [0-9a-f]{16}:[0-9a-f]{32}\]$/);
       expect(String(f.record.description)).not.toContain('new-password-value');
     }
     expect(result.rows.filter((r) => r.resource === 'function').every((r) => r.detail === 'encrypted_user_data')).toBe(true);

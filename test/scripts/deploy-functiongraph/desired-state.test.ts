@@ -41,8 +41,6 @@ describe('desiredFunctions', () => {
     const [get] = desiredFunctions(SETTINGS, inputs(), ZIPS);
     expect(get!.userData).toEqual({ CCI_ENDPOINT: 'https://cci', IAM_USER: 'u' });
     expect(Object.keys(get!.encryptedUserData).sort()).toEqual(['CCI_SECRET_KEY', 'CCI_SECURITY_TOKEN', 'CCI_TOKEN', 'IAM_PASSWORD', 'KUBECONFIG_DATA', 'KUBE_CLIENT_KEY', 'WEBHOOK_SECRET']);
-    expect(get!.secretsFingerprint).toMatch(/^[0-9a-f]{32}$/);
-    expect(desiredFunctions(SETTINGS, inputs(), ZIPS)[1]!.secretsFingerprint).toBeUndefined();
     expect(isSecretVariable('ALLOWED_NAMESPACES')).toBe(false);
     expect(isSecretVariable('KUBE_CA_CERT')).toBe(false);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredFunction, DesiredTrigger } from '../../../scripts/deploy-functiongraph/desired-state';
 import type { DeployedFunction, DeployedTrigger } from '../../../scripts/deploy-functiongraph/functiongraph-api';
 import { planFunction, planTriggers } from '../../../scripts/deploy-functiongraph/plan';
+import { secretsHash } from '../../../scripts/deploy-functiongraph/secrets-marker';
 
 const TIMER: DesiredTrigger = { type: 'TIMER', label: 'TIMER Rate 5m', eventData: { name: 'sweepJobs-timer', schedule_type: 'Rate', schedule: '5m', user_event: '' } };
 const APIG: DesiredTrigger = {
@@ -10,7 +11,8 @@ const APIG: DesiredTrigger = {
   label: 'APIG GET /x',
   eventData: { name: 'n', group_id: 'g', env_id: 'e', env_name: 'RELEASE', auth: 'NONE', protocol: 'HTTPS', path: '/x', req_method: 'GET', match_mode: 'NORMAL', backend_type: 'FUNCTION', type: 1, func_info: { timeout: 5000 } },
 };
-const FP = '0123456789abcdef0123456789abcdef';
+const SALT = '0123456789abcdef';
+const MARKER = `[secrets ${SALT}:${secretsHash(SALT, { B_PASSWORD: 'p' })}]`;
 const DESIRED: DesiredFunction = {
   key: 'sweepJobs',
   funcName: 'svc-dev-sweepJobs',
@@ -22,7 +24,6 @@ const DESIRED: DesiredFunction = {
   description: 'Sweep',
   userData: { A: '1' },
   encryptedUserData: { B_PASSWORD: 'p' },
-  secretsFingerprint: FP,
   zip: Buffer.from('z'),
   zipName: 'sweepJobs.zip',
   digest: 'abc',
@@ -38,7 +39,7 @@ const DEPLOYED: DeployedFunction = {
   digest: 'abc',
   userData: { A: '1' },
   xrole: 'agency',
-  description: `Sweep [secrets ${FP}]`,
+  description: `Sweep ${MARKER}`,
 };
 const TRIGGERS: DeployedTrigger[] = [
   { id: 't1', type: 'TIMER', status: 'ACTIVE', eventData: { name: 'sweepJobs-timer', schedule_type: 'Rate', schedule: '5m', user_event: '' } },
@@ -60,7 +61,7 @@ describe('planFunction', () => {
 
   it('names each configuration field that differs, and the code when the digest differs', () => {
     const p = planFunction(
-      { ...DESIRED, memorySize: 512, userData: { A: '2' }, secretsFingerprint: undefined, xrole: 'other', description: undefined },
+      { ...DESIRED, memorySize: 512, userData: { A: '2' }, encryptedUserData: {}, xrole: 'other', description: undefined },
       { ...DEPLOYED, digest: 'old', timeout: 60, handler: 'main.handler', runtime: 'Node.js18.15' },
       TRIGGERS,
     );
@@ -76,11 +77,13 @@ describe('planFunction', () => {
   });
 
   it('encrypted variables are compared through the fingerprint at the end of the description, the text apart', () => {
-    expect(planFunction({ ...DESIRED, secretsFingerprint: 'ffffffffffffffffffffffffffffffff' }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction({ ...DESIRED, encryptedUserData: { B_PASSWORD: 'other' } }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction({ ...DESIRED, encryptedUserData: { B_PASSWORD: 'p', C_TOKEN: 't' } }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
     expect(planFunction(DESIRED, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
     expect(planFunction({ ...DESIRED, description: 'Sweep v2' }, DEPLOYED, TRIGGERS).configChanges).toEqual(['description']);
-    const { secretsFingerprint: _fp, ...noSecrets } = DESIRED;
-    expect(planFunction(noSecrets, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).action).toBe('unchanged');
+    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).action).toBe('unchanged');
+    // Removing every secret is a change too (the marker must go).
+    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
   });
 });
 
