@@ -20,6 +20,7 @@ import { FaultBook } from './faults';
 import { Fixtures } from './fixtures';
 import { answer, pipeline, type Service } from './pipeline';
 import { iamRequest, isIamPath, TokenAuthority, type IamConfig, type IamUser } from './iam';
+import { PodGroups } from './podgroups';
 import { RequestLog } from './request-log';
 import { JobStore } from './store';
 import { clientCertificate, tlsMaterial } from './tls';
@@ -37,8 +38,11 @@ export type {
   JobStatus,
   JobTask,
   JobMetadata,
+  PodGroupCondition,
+  PodGroupStatusOverride,
   RequestRecord,
 } from './types';
+export { gangUnschedulableMessage } from './podgroups';
 export { SEED_JOBS, SEED_NAMESPACE, SEED_JOB_OPENMPI_HELLO_2, SEED_JOB_OPENMPI_HELLO_3 } from './seed-jobs';
 
 export interface EmulatorOptions {
@@ -104,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const store = new JobStore(START_RESOURCE_VERSION);
   const cci = new CciService(store);
   const fixtures = new Fixtures(store);
+  const podGroups = new PodGroups(store);
   if (opts.seed ?? true) fixtures.seed();
   const faults = new FaultBook();
   const log = new RequestLog();
@@ -123,7 +128,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url: () => baseUrl,
   };
 
-  const services: Service[] = [iamService(iamConfig, log), cciService({ cci, auth, log, forbidden })];
+  const services: Service[] = [iamService(iamConfig, log), cciService({ cci, auth, log, forbidden, podGroups })];
   let routes: ReturnType<typeof controlRoutes> = [];
   const onRequest = pipeline({ services, faults, log, logEnabled, control: (method, path, body, res) => handleControl(routes, method, path, body, res) });
   const tls = opts.tls ? tlsMaterial() : undefined;
@@ -177,6 +182,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       cci.continueMinRv = store.rv;
     },
     requests: () => log.copies(),
+    podGroupName: (namespace, jobName) => podGroups.nameFor(namespace, jobName),
+    getPodGroup(namespace, jobName) {
+      const name = podGroups.nameFor(namespace, jobName);
+      if (name === undefined) return undefined;
+      try {
+        return podGroups.get(namespace, name);
+      } catch {
+        return undefined;
+      }
+    },
+    setPodGroupStatus: (namespace, jobName, status) => podGroups.setStatus(namespace, jobName, status),
+    setPodGroupConditions: (namespace, jobName, conditions) => podGroups.setStatus(namespace, jobName, { conditions }),
+    forbidPodGroups(on = true) {
+      podGroups.forbidden = on;
+    },
     caCert: tls?.serverCa,
     clientCert: (kind) => clientCertificate(kind),
   };

@@ -11,7 +11,7 @@ export const MAX_LOGGED_BODY = 4096;
 export type CciCounter = keyof EmulatorStats['cci'];
 
 function emptyStats(): EmulatorStats {
-  return { iamTokenRequests: 0, cci: { get: 0, list: 0, patch: 0, patchStatus: 0, create: 0, total: 0 } };
+  return { iamTokenRequests: 0, cci: { get: 0, list: 0, patch: 0, patchStatus: 0, create: 0, podGroups: 0, total: 0 } };
 }
 
 export class RequestLog {
