@@ -68,6 +68,8 @@ export function controlRoutes(d: ControlDeps): ControlRoute[] {
     { method: 'POST', pattern: /^\/_emulator\/tokens\/mint$/, handler: () => reply(200, { token: api.mintToken() }) },
     { method: 'POST', pattern: /^\/_emulator\/continue\/expire$/, handler: () => (api.expireContinueTokens(), OK) },
     { method: 'GET', pattern: /^\/_emulator\/requests$/, handler: () => reply(200, d.liveRequests()) },
+    { method: 'GET', pattern: /^\/_emulator\/smn\/messages$/, handler: () => reply(200, api.smnMessages()) },
+    { method: 'DELETE', pattern: /^\/_emulator\/smn\/messages$/, handler: () => (api.clearSmnMessages(), OK) },
     {
       method: 'POST',
       pattern: /^\/_emulator\/jobs\/bulk$/,

@@ -3,8 +3,10 @@
  * public entry point (index.ts re-exports them) agree on one definition.
  */
 import type { PodGroupCondition, PodGroupStatusOverride } from './podgroups';
+import type { SmnMessage } from './smn';
 
 export type { PodGroupCondition, PodGroupStatusOverride } from './podgroups';
+export type { SmnMessage } from './smn';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -83,7 +85,8 @@ export type FaultAction =
   | { type: 'garbage'; status?: number; kind?: 'html' | 'json' };
 
 export interface FaultRule {
-  service?: 'iam' | 'cci' | 'any';
+  /** Default 'cci'. SMN faults default to the gateway shape. */
+  service?: 'iam' | 'cci' | 'smn' | 'any';
   method?: string;
   path?: string | RegExp;
   times?: number;
@@ -92,12 +95,14 @@ export interface FaultRule {
 
 export interface EmulatorStats {
   iamTokenRequests: number;
+  /** `POST .../publish` requests to the SMN fake (accepted or not). */
+  smnPublishRequests: number;
   /** `podGroups`: PodGroup reads (get and list); `total` counts every Kubernetes API request. */
   cci: { get: number; list: number; patch: number; patchStatus: number; create: number; podGroups: number; total: number };
 }
 
 export interface RequestRecord {
-  service: 'iam' | 'cci';
+  service: 'iam' | 'cci' | 'smn';
   method: string;
   path: string;
   /** Raw query string without the leading '?', '' when none. */
@@ -155,6 +160,9 @@ export interface Emulator {
   setPodGroupConditions(namespace: string, jobName: string, conditions: PodGroupCondition[]): void;
   /** Every PodGroup read answers the RBAC 403 (`forbidPodGroups(false)` lifts it). */
   forbidPodGroups(forbidden?: boolean): void;
+  /** Messages published to the SMN fake, oldest first. */
+  smnMessages(): SmnMessage[];
+  clearSmnMessages(): void;
   /** PEM of the CA that signed the server certificate (only with `tls`): what clients must trust. */
   caCert: string | undefined;
   /** A fixture client certificate and key: `valid` (CN `emulator-user`), `expired`, or `unknown-ca`. */
