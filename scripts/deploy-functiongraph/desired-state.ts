@@ -12,6 +12,13 @@ import type { ServiceSettings } from './service-settings';
 export const RUNTIME = 'Node.js20.15';
 export const HANDLER = 'index.handler';
 
+/**
+ * The memory sizes FunctionGraph accepts (`memory_size`, MB; the API reference of CreateFunction).
+ * Lambda takes any size from 128 MB, so serverless.yml can hold one FunctionGraph refuses: that is
+ * said before anything is sent, not by a half-done deploy.
+ */
+export const FUNCTIONGRAPH_MEMORY_SIZES: readonly number[] = [128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096];
+
 /** Variables whose values are credentials go to `encrypted_user_data`. */
 const SECRET_NAME = /(_PASSWORD|_SECRET_KEY|_SECRET|_TOKEN|_PRIVATE_KEY)$/;
 const SECRET_NAMES = new Set(['KUBE_CLIENT_KEY', 'KUBECONFIG_DATA', 'CCI_SECURITY_TOKEN']);
@@ -83,6 +90,9 @@ export function desiredFunctions(settings: ServiceSettings, inputs: DeployInputs
     if (!zip) throw new Error(`no FunctionGraph zip was built for ${fn.name} (functions/${fn.name}.ts missing?)`);
     const funcName = `${settings.service}-${settings.stage}-${fn.name}`;
     if (funcName.length > 60) throw new Error(`function name ${funcName} is longer than FunctionGraph's 60 characters`);
+    if (!FUNCTIONGRAPH_MEMORY_SIZES.includes(fn.memorySize)) {
+      throw new Error(`${fn.name}: memorySize ${fn.memorySize} MB is not a FunctionGraph memory size (${FUNCTIONGRAPH_MEMORY_SIZES.join(', ')})`);
+    }
     const userData: Record<string, string> = {};
     const encryptedUserData: Record<string, string> = {};
     for (const [k, v] of Object.entries(fn.environment)) (isSecretVariable(k) ? encryptedUserData : userData)[k] = v;

@@ -37,6 +37,13 @@ describe('desiredFunctions', () => {
     expect(get!.digest).toBe(createHash('sha512').update(ZIPS.get('getJob')!).digest('hex'));
   });
 
+  it('takes serverless.yml\'s memory as is when FunctionGraph has that size (sweepJobs: 128 MB), and refuses one it has not', () => {
+    const withMemory = (name: string, memorySize: number): ServiceSettings => ({ ...SETTINGS, functions: SETTINGS.functions.map((f) => (f.name === name ? { ...f, memorySize } : f)) });
+    const sweep = desiredFunctions(withMemory('sweepJobs', 128), inputs(), ZIPS).find((f) => f.key === 'sweepJobs');
+    expect(sweep?.memorySize).toBe(128);
+    expect(() => desiredFunctions(withMemory('sweepJobs', 192), inputs(), ZIPS)).toThrow(/sweepJobs: memorySize 192 MB is not a FunctionGraph memory size/);
+  });
+
   it('puts secret variables in encrypted user data and the rest in user data', () => {
     const [get] = desiredFunctions(SETTINGS, inputs(), ZIPS);
     expect(get!.userData).toEqual({ CCI_ENDPOINT: 'https://cci', IAM_USER: 'u' });
