@@ -59,12 +59,13 @@ describe('CCI create', () => {
     expect(dup.status).toBe(409);
     expect(dup.json.reason).toBe('AlreadyExists');
     expect(t.emu.stats().cci.create).toBeGreaterThanOrEqual(2);
-    // scaling below the defaulted task minAvailable is refused unless it is lowered too
+    // scaling below the defaulted task minAvailable is refused (by Volcano's webhook) unless it is lowered too
     const down = await cci('PATCH', jobsUrl('ns-create', 'created-1'), {
       body: [{ op: 'replace', path: '/spec/tasks/1/replicas', value: 1 }],
       contentType: 'application/json-patch+json',
     });
-    expect(down.status).toBe(422);
+    expect(down.status).toBe(400);
+    expect(down.json.message).toMatch(/denied the request: 'minAvailable' must be <= 'replicas' in task: b$/);
   });
 });
 
