@@ -9,6 +9,7 @@ import {
   type FieldError,
   forbidden,
   HttpError,
+  invalid,
   invalidJob,
   invalidOptions,
   invalidValue,
@@ -55,7 +56,8 @@ export function encodeContinue(rv: number, start: string): string {
 
 function decodeContinue(token: string): { rv: number; start: string } {
   const bad = (why: string): HttpError => badRequest(`invalid continue token: continue key is not valid: ${why}`);
-  const m = /[^A-Za-z0-9_\-=]/.exec(token);
+  // base64.RawURLEncoding: no padding, no standard-alphabet characters.
+  const m = /[^A-Za-z0-9_-]/.exec(token);
   if (m) throw bad(`illegal base64 data at input byte ${m.index}`);
   let parsed: unknown;
   try {
@@ -137,6 +139,19 @@ function checkUpdateOptions(query: URLSearchParams): WriteOptions {
   return writeOptions(query);
 }
 
+/** apimachinery ValidateListOptions (resourceVersionMatch rules): 422 ListOptions. */
+function checkListOptions(query: URLSearchParams): void {
+  const match = query.get('resourceVersionMatch') ?? '';
+  if (match === '') return;
+  const rv = query.get('resourceVersion') ?? '';
+  const errs: FieldError[] = [];
+  if (rv === '') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  if (query.get('continue')) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+  if (match === 'Exact' && rv === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  if (errs.length) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
+}
+
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 function randomSuffix(): string {
@@ -170,6 +185,7 @@ export class CciService {
       throw e;
     }
     if (query.get('watch') === 'true' || query.get('watch') === '1') throw badRequest('watch is not supported by the CCI emulator');
+    checkListOptions(query);
     let limit = 0;
     const limitRaw = query.get('limit');
     if (limitRaw !== null && limitRaw !== '') {
@@ -179,6 +195,8 @@ export class CciService {
     let start: string | undefined;
     let listRv = this.store.rv;
     const cont = query.get('continue');
+    const rvParam = query.get('resourceVersion') ?? '';
+    if (cont && rvParam !== '' && rvParam !== '0') throw badRequest('specifying resource version is not allowed when using continue');
     if (cont) {
       const t = decodeContinue(cont);
       if (t.rv > 0 && t.rv < this.continueMinRv) {
