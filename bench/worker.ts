@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { signedPath, signWebhook } from '../lib/webhook-signature';
+import { signedPath, signWebhook } from '../lib/http/webhook-signature';
 
 export type WorkerConfig =
   | { mode: 'warm'; common: Common; getJob?: string; patchJob?: string; blocks: number; perBlock: number; warmup: number }

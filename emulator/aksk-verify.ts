@@ -1,6 +1,6 @@
 /**
  * Server side of `SDK-HMAC-SHA256` AK/SK signing, for the local CCI emulator: recomputes the
- * signature from the request as received (see lib/aksk-signer.ts for the canonical form).
+ * signature from the request as received (see lib/credentials/aksk-signer.ts for the canonical form).
  * Error messages never contain the secret key, the expected signature or header values.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -15,7 +15,7 @@ import {
   parseSdkDate,
   sha256Hex,
   signature,
-} from '../lib/aksk-signer';
+} from '../lib/credentials/aksk-signer';
 
 /** The gateway's clock-skew limit for X-Sdk-Date. */
 export const MAX_SKEW_MS = 15 * 60 * 1000;

@@ -1,15 +1,10 @@
 /** GET /namespaces/{namespace}/jobs/{name}[?view=summary] → the Volcano Job, or its summary. */
-import { badRequest } from '../lib/errors';
-import { cciClientFor } from '../lib/cci-setup';
-import { httpFunction } from '../lib/http/http-function';
-import { summarizeJob } from '../lib/volcano-job';
-import { viewOf } from '../lib/http/views';
+import { cciClientFor } from '../lib/cci/setup';
+import { httpFunction } from '../lib/http/shell';
+import { viewOf } from '../lib/http/middleware/query';
+import { summarizeJob } from '../lib/job/model';
 
-export const handler = httpFunction('getJob', 'GET', async (call) => {
-  const view = viewOf(call.params);
-  for (const key of call.params.keys()) {
-    if (key !== 'view') throw badRequest('invalid-query', `Unknown query parameter "${key}"; only "view" is accepted`);
-  }
+export const handler = httpFunction({ fn: 'getJob', method: 'GET', route: 'job', query: ['view'] }, async (call) => {
   const job = await cciClientFor(call.inv).getJob(call.namespace, call.name, call.inv.deadline);
-  return { status: 200, body: view === 'summary' ? summarizeJob(job) : job };
+  return { status: 200, body: viewOf(call.params) === 'summary' ? summarizeJob(job) : job };
 });

@@ -4,12 +4,12 @@
  * no HTTP shape to build, and its sqs-partial-batch-failure middleware expects allSettled
  * results rather than the `{batchItemFailures}` we compute ourselves.
  */
-import { cciClientFor } from '../lib/cci-setup';
-import { logOnlySink, sqsFailureSink } from '../lib/failure-sink';
-import { invocationFrom } from '../lib/invocation';
-import { createLogger } from '../lib/log';
-import { answerFor, queueBatchFrom } from '../lib/queue-events';
-import { processQueueRecords } from '../lib/queue-processor';
+import { cciClientFor } from '../lib/cci/setup';
+import { logOnlySink, sqsFailureSink } from '../lib/queue/failure-sink';
+import { invocationFrom } from '../lib/platform/invocation';
+import { createLogger } from '../lib/core/log';
+import { answerFor, queueBatchFrom } from '../lib/platform/queue-event';
+import { processQueueRecords } from '../lib/queue/batch';
 
 export async function handler(event: unknown, context: unknown) {
   const inv = invocationFrom(context);
@@ -20,7 +20,7 @@ export async function handler(event: unknown, context: unknown) {
     client: cciClientFor(inv),
     deadline: inv.deadline,
     allowedNamespaces: inv.env('ALLOWED_NAMESPACES'),
-    failureSink: failedQueue ? sqsFailureSink(failedQueue, inv.requestId, log) : logOnlySink(),
+    failureSink: failedQueue ? sqsFailureSink(failedQueue, inv.requestId, log, inv.deadline) : logOnlySink(),
     log,
   });
   return answerFor(batch, outcomes);

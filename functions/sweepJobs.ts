@@ -4,14 +4,14 @@
  * events when SWEEP_EVENTS_QUEUE_URL is set, and returns and logs the report.
  * Configuration and trigger errors throw: a sweep that cannot run must fail visibly.
  */
-import { cciClientFor } from '../lib/cci-setup';
-import { toAppError } from '../lib/errors';
-import { invocationFrom } from '../lib/invocation';
-import { createLogger } from '../lib/log';
-import { runSweep, type SweepReport } from '../lib/sweep';
-import { sweepConfigFrom } from '../lib/sweep-config';
-import { sqsEmitter } from '../lib/sweep-events';
-import { parseSweepTrigger } from '../lib/sweep-trigger';
+import { cciClientFor } from '../lib/cci/setup';
+import { toAppError } from '../lib/core/errors';
+import { invocationFrom } from '../lib/platform/invocation';
+import { createLogger } from '../lib/core/log';
+import { runSweep, type SweepReport } from '../lib/sweep/run';
+import { sweepConfigFrom } from '../lib/sweep/config';
+import { sqsEmitter } from '../lib/sweep/events';
+import { parseSweepTrigger } from '../lib/platform/timer-event';
 
 /** Lists longer than this are cut in the log line (the returned report keeps them whole). */
 const LOGGED_ITEMS = 100;
@@ -41,7 +41,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       log,
       pageSize: config.pageSize,
       concurrency: config.concurrency,
-      ...(config.eventsQueueUrl ? { emit: sqsEmitter(config.eventsQueueUrl) } : {}),
+      ...(config.eventsQueueUrl ? { emit: sqsEmitter(config.eventsQueueUrl, inv.deadline) } : {}),
     });
     const level = report.complete && !report.failures && !report.events?.failed.length ? 'info' : 'warn';
     log[level]('sweep done', { report: forLog(report) });

@@ -3,7 +3,7 @@
  * Sends a webhook request to the local stack, signed as the contract says, and prints the answer
  * (or, with --curl, a ready-to-run curl line). Honours WEBHOOK_SECRET, HTTP_PORT and BASE_URL.
  */
-import { signedPath, signWebhook } from '../lib/webhook-signature';
+import { signedPath, signWebhook } from '../lib/http/webhook-signature';
 import { LOCAL } from './local-config';
 
 function usage(): never {

@@ -1,22 +1,13 @@
 /** HTTP answers: JSON on success, `application/problem+json` (RFC 9457) on failure. */
-import type { AppError } from '../errors';
+import type { AppError } from '../core/errors';
+import { httpResponse, type HttpResponse } from '../platform/http-response';
 
-export interface HttpResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-  isBase64Encoded: false;
-}
+export type { HttpResponse } from '../platform/http-response';
 
 export const PROBLEM_TYPE_PREFIX = 'urn:volcano-job-functions:problem:';
 
 export function jsonResponse(status: number, body: unknown, requestId: string): HttpResponse {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  };
+  return httpResponse(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId }, JSON.stringify(body));
 }
 
 export function problemResponse(err: AppError, requestId: string): HttpResponse {
@@ -34,5 +25,5 @@ export function problemResponse(err: AppError, requestId: string): HttpResponse 
     'x-request-id': requestId,
   };
   if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
-  return { statusCode: err.status, headers, body: JSON.stringify(problem), isBase64Encoded: false };
+  return httpResponse(err.status, headers, JSON.stringify(problem));
 }

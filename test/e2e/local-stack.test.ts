@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedPath, signWebhook } from '../../lib/webhook-signature';
+import { signedPath, signWebhook } from '../../lib/http/webhook-signature';
 
 const ROOT = join(__dirname, '..', '..');
 const NS = 'cci-namespace-42263891';

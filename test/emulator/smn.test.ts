@@ -4,7 +4,7 @@
  * refusals, and bad topics or bodies get SMN's error JSON.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { signRequest } from '../../lib/aksk-signer';
+import { signRequest } from '../../lib/credentials/aksk-signer';
 import { startEmulator } from '../../emulator/index';
 import { useEmulator } from './support';
 

@@ -10,7 +10,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
-import type { SweepReport } from '../../lib/sweep';
+import type { SweepReport } from '../../lib/sweep/run';
 import { CLEAN_ENV, setEnv } from '../support/env';
 import { captureLogs, coldHandler, contextFor } from '../support/harness';
 import { loadEvent } from '../support/http-events';

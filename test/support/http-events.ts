@@ -1,7 +1,7 @@
 /** Builds signed HTTP trigger events from the samples in events/, for AWS and FunctionGraph. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signedPath, signWebhook } from '../../lib/webhook-signature';
+import { signedPath, signWebhook } from '../../lib/http/webhook-signature';
 
 export type Platform = 'aws' | 'functiongraph';
 export type HttpFn = 'getJob' | 'patchJob';

@@ -1,0 +1,33 @@
+/**
+ * Reads a secret's SecretString from AWS Secrets Manager, bounded by the invocation's deadline
+ * (an abort signal), with the SDK imported on first use: only functions configured with a secret
+ * pay for it. Errors name the secret and the SDK's error name, never the value.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Deadline } from '../core/deadline';
+import { AppError } from '../core/errors';
+
+let clientPromise: Promise<{ client: SecretsManagerClient; GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }> | undefined;
+
+function secretsManager() {
+  clientPromise ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => ({
+    client: new SecretsManagerClient({}),
+    GetSecretValueCommand,
+  }));
+  return clientPromise;
+}
+
+export async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {
+  const { client, GetSecretValueCommand } = await secretsManager();
+  const ms = deadline.remaining();
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: AbortSignal.timeout(Math.max(1, ms)) });
+    return out.SecretString;
+  } catch (err) {
+    const name = err instanceof Error ? err.name : 'Error';
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new AppError(504, 'secret-timeout', `Secrets Manager did not answer for secret "${secretId}" within the deadline`, { retryable: true });
+    }
+    throw new AppError(502, 'secret-unavailable', `Could not read secret "${secretId}" from Secrets Manager (${name})`, { retryable: true });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The time an invocation has left. Upstream calls take their timeouts from it, so a function
+ * answers (504, or a partial sweep) before the platform kills it.
+ */
+export class Deadline {
+  private constructor(private readonly endsAt: number) {}
+
+  /** Deadline from a platform's "remaining milliseconds", minus a reserve to shape the answer. */
+  static fromRemaining(remainingMs: number, reserveMs = Deadline.reserveFor(remainingMs)): Deadline {
+    return new Deadline(Date.now() + Math.max(0, remainingMs - reserveMs));
+  }
+
+  static after(ms: number): Deadline {
+    return new Deadline(Date.now() + ms);
+  }
+
+  /** Reserve 10% of the time left, between 100 ms and 1 s, for logging and the answer. */
+  static reserveFor(remainingMs: number): number {
+    return Math.min(1000, Math.max(100, remainingMs * 0.1));
+  }
+
+  remaining(): number {
+    return Math.max(0, this.endsAt - Date.now());
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Normalises HTTP trigger events into one request shape:
+ * - AWS API Gateway HTTP API (payload 2.0): `rawPath`, `rawQueryString`, `requestContext.http.method`;
+ * - AWS REST API (payload 1.0) and Huawei FunctionGraph APIG: `httpMethod`, `path`,
+ *   `queryStringParameters`, lower-cased `headers`, base64 bodies (`isBase64Encoded`, the APIG default).
+ */
+import { AppError, badRequest } from '../core/errors';
+import { isJsonObject, type JsonObject } from '../core/json';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpRequest {
+  method: string;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  pathParameters: Record<string, string>;
+  /** Decoded query parameters in arrival order (repeats kept). */
+  query: Array<[string, string]>;
+  body: Buffer;
+}
+
+type Dict = JsonObject;
+const isDict = isJsonObject;
+
+export function isHttpEvent(event: unknown): boolean {
+  if (!isDict(event)) return false;
+  const rc = event.requestContext;
+  return typeof event.httpMethod === 'string' || (isDict(rc) && isDict(rc.http) && typeof rc.http.method === 'string');
+}
+
+function headersOf(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isDict(raw)) return out;
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') out[k.toLowerCase()] = v;
+    else if (Array.isArray(v)) out[k.toLowerCase()] = v.map(String).join(',');
+  }
+  return out;
+}
+
+function queryOf(event: Dict): Array<[string, string]> {
+  if (typeof event.rawQueryString === 'string') {
+    return event.rawQueryString === '' ? [] : [...new URLSearchParams(event.rawQueryString)];
+  }
+  const out: Array<[string, string]> = [];
+  const multi = event.multiValueQueryStringParameters;
+  if (isDict(multi)) {
+    for (const [k, vs] of Object.entries(multi)) if (Array.isArray(vs)) for (const v of vs) out.push([k, String(v)]);
+    return out;
+  }
+  const single = event.queryStringParameters;
+  if (isDict(single)) {
+    for (const [k, v] of Object.entries(single)) {
+      if (Array.isArray(v)) for (const x of v) out.push([k, String(x)]);
+      else if (v !== undefined && v !== null) out.push([k, String(v)]);
+    }
+  }
+  return out;
+}
+
+const JOB_ROUTE = /\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
+const COLLECTION_ROUTE = /\/namespaces\/([^/]+)\/jobs\/?$/;
+
+function pathParametersOf(event: Dict): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isDict(event.pathParameters)) {
+    for (const [k, v] of Object.entries(event.pathParameters)) if (typeof v === 'string') out[k] = v;
+  }
+  if (out.namespace === undefined || out.name === undefined) {
+    // Gateways configured with a prefix match give no named parameters: read them off the path.
+    const path = typeof event.rawPath === 'string' ? event.rawPath : typeof event.path === 'string' ? event.path : '';
+    const m = JOB_ROUTE.exec(path);
+    if (m) {
+      try {
+        out.namespace ??= decodeURIComponent(m[1]!);
+        out.name ??= decodeURIComponent(m[2]!);
+      } catch {
+        throw badRequest('invalid-path', 'The path is not valid percent-encoding');
+      }
+    }
+  }
+  return out;
+}
+
+function bodyOf(event: Dict): Buffer {
+  const body = event.body;
+  if (body === undefined || body === null || body === '') return Buffer.alloc(0);
+  if (typeof body !== 'string') {
+    // Some test tools hand over an already-parsed object: sign and parse what JSON it stands for.
+    return Buffer.from(JSON.stringify(body));
+  }
+  const base64 = event.isBase64Encoded === true || event.isBase64Encoded === 'true';
+  // Refuse oversized bodies before decoding them.
+  const approx = base64 ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
+  if (approx > MAX_BODY_BYTES + 3) throw tooLarge(approx);
+  const bytes = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw tooLarge(bytes.length);
+  return bytes;
+}
+
+function tooLarge(size: number): AppError {
+  return new AppError(413, 'body-too-large', `The body is ${size} bytes; at most ${MAX_BODY_BYTES} bytes (1 MiB) are accepted`, {
+    retryable: false,
+  });
+}
+
+export function parseHttpEvent(event: unknown): HttpRequest {
+  if (!isDict(event) || !isHttpEvent(event)) throw badRequest('not-http', 'The event is not an HTTP (API Gateway / APIG) event');
+  const rc = isDict(event.requestContext) ? event.requestContext : {};
+  const method = (isDict(rc.http) && typeof rc.http.method === 'string' ? rc.http.method : String(event.httpMethod)).toUpperCase();
+  const req: HttpRequest = {
+    method,
+    headers: headersOf(event.headers),
+    pathParameters: pathParametersOf(event),
+    query: queryOf(event),
+    body: bodyOf(event),
+  };
+  return req;
+}

@@ -1,0 +1,109 @@
+/**
+ * The sweep's configuration: SWEEP_* variables, with a per-run override (FunctionGraph TIMER
+ * `user_event`, or the input of an EventBridge rule) for the namespaces and the label selector.
+ * A bad value fails the invocation with a clear message instead of sweeping something else.
+ */
+import * as z from 'zod/mini';
+import { AppError, type FieldIssue } from '../core/errors';
+import { formatIssues } from '../core/issues';
+import { lazy } from '../core/lazy';
+import { splitList, type EnvLookup } from '../core/config';
+import { parseDuration } from '../core/duration';
+import { dns1123LabelErrors } from '../job/names';
+
+export interface SweepOverride {
+  namespaces?: string[];
+  labelSelector?: string;
+}
+
+export interface SweepConfig {
+  namespaces: string[];
+  labelSelector: string | undefined;
+  stuckAfterMs: number;
+  pageSize: number;
+  concurrency: number;
+  eventsQueueUrl: string | undefined;
+}
+
+/** A job waiting this long is stuck unless SWEEP_STUCK_AFTER says otherwise. */
+export const DEFAULT_STUCK_AFTER_MS = 3_600_000;
+/** Big enough to keep list calls few, small enough that one page parses quickly. */
+// 250 keeps a 10,000-job sweep near 114 MiB peak RSS (500: ~121 MiB), for a few more list calls.
+export const DEFAULT_PAGE_SIZE = 250;
+export const DEFAULT_CONCURRENCY = 4;
+
+const configError = (detail: string, errors?: FieldIssue[]) => new AppError(500, 'config', detail, errors ? { errors, retryable: false } : { retryable: false });
+
+function integerVar(env: EnvLookup, key: string, fallback: number, min: number, max: number): number {
+  const raw = env(key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw configError(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export function namespaceIssues(namespaces: readonly string[], path: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  namespaces.forEach((ns, i) => {
+    for (const message of dns1123LabelErrors(ns)) issues.push({ path: `${path}/${i}`, message: `"${ns}": ${message}` });
+  });
+  return issues;
+}
+
+export function sweepConfigFrom(env: EnvLookup, override: SweepOverride = {}): SweepConfig {
+  const namespaces = [...new Set(override.namespaces ?? splitList(env('SWEEP_NAMESPACES')))];
+  if (namespaces.length === 0) {
+    throw configError('SWEEP_NAMESPACES is not set: name the namespaces to sweep (comma-separated), or pass "namespaces" in the trigger');
+  }
+  if (override.namespaces === undefined) {
+    const issues = namespaceIssues(namespaces, 'SWEEP_NAMESPACES');
+    if (issues.length > 0) throw configError('SWEEP_NAMESPACES holds names that are not namespaces', issues);
+  }
+
+  let stuckAfterMs = DEFAULT_STUCK_AFTER_MS;
+  const stuckRaw = env('SWEEP_STUCK_AFTER');
+  if (stuckRaw !== undefined) {
+    const ms = parseDuration(stuckRaw);
+    if (ms === undefined) throw configError(`SWEEP_STUCK_AFTER must be seconds or a duration such as 30m, 2h, 1d; got "${stuckRaw}"`);
+    stuckAfterMs = ms;
+  }
+
+  const labelSelector = override.labelSelector !== undefined ? override.labelSelector.trim() || undefined : env('SWEEP_LABEL_SELECTOR')?.trim() || undefined;
+
+  return {
+    namespaces,
+    labelSelector,
+    stuckAfterMs,
+    pageSize: integerVar(env, 'SWEEP_PAGE_SIZE', DEFAULT_PAGE_SIZE, 1, 10_000),
+    concurrency: integerVar(env, 'SWEEP_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 32),
+    eventsQueueUrl: env('SWEEP_EVENTS_QUEUE_URL'),
+  };
+}
+
+/** The per-run override (TIMER `user_event`, a rule's constant input): checked, or a 400 naming the problem. */
+const overrideSchema = lazy(() =>
+  z.looseObject({
+  namespaces: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(1000))),
+  labelSelector: z.optional(z.string().check(z.maxLength(4096))),
+  }),
+);
+
+function invalid(errors: FieldIssue[]): AppError {
+  return new AppError(400, 'invalid-sweep-override', 'The trigger\'s sweep override ("namespaces", "labelSelector") is invalid', {
+    errors,
+    retryable: false,
+  });
+}
+
+export function parseOverride(value: Record<string, unknown>, path: string): SweepOverride {
+  const r = overrideSchema().safeParse(value);
+  if (!r.success) throw invalid(formatIssues(r.error.issues).map((i) => ({ ...i, path: path + i.path })));
+  const out: SweepOverride = {};
+  if (r.data.namespaces !== undefined) {
+    const issues = namespaceIssues(r.data.namespaces, `${path}/namespaces`);
+    if (issues.length > 0) throw invalid(issues);
+    out.namespaces = r.data.namespaces;
+  }
+  if (r.data.labelSelector !== undefined) out.labelSelector = r.data.labelSelector;
+  return out;
+}

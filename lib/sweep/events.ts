@@ -1,0 +1,48 @@
+/**
+ * Sweep events to SQS: one message per transition and per newly stuck job, sent with
+ * SendMessageBatch by sqs-sender (10 per call, failed entries retried there). On a FIFO queue
+ * the job is the message group (its events stay in order) and the deduplication id is derived
+ * from the event, so a sweep retried by the platform does not send the same event twice.
+ */
+import { createHash } from 'node:crypto';
+import { fifoGroupId, isFifoQueue, sendMessages, type OutgoingMessage } from '../aws/sqs-sender';
+import type { Deadline } from '../core/deadline';
+import type { Emit, SweepEvent } from './run';
+
+export function eventBody(e: SweepEvent): string {
+  return JSON.stringify({
+    type: e.type,
+    namespace: e.namespace,
+    name: e.name,
+    uid: e.uid ?? null,
+    from: e.from,
+    to: e.to,
+    at: e.at,
+    ...(e.since !== undefined ? { since: e.since } : {}),
+  });
+}
+
+export function eventMessages(queueUrl: string, events: readonly SweepEvent[]): OutgoingMessage[] {
+  const fifo = isFifoQueue(queueUrl);
+  return events.map((e, i) => {
+    const body = eventBody(e);
+    const msg: OutgoingMessage = { id: String(i), body };
+    if (fifo) {
+      msg.groupId = fifoGroupId(`${e.namespace}/${e.name}`);
+      // The sweep time is left out of stuck events' identity: the episode (`since`) is what counts.
+      const identity = e.type === 'stuck' ? `${e.type}|${e.namespace}|${e.name}|${e.uid}|${e.since}` : body;
+      msg.deduplicationId = createHash('sha256').update(identity).digest('hex');
+    }
+    return msg;
+  });
+}
+
+export function sqsEmitter(queueUrl: string, deadline: Deadline): Emit {
+  return async (events) => {
+    const result = await sendMessages(queueUrl, eventMessages(queueUrl, events), deadline);
+    return {
+      sent: result.sent,
+      failed: result.failed.map((f) => ({ event: events[Number(f.id)]!, reason: f.reason })),
+    };
+  };
+}

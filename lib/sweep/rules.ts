@@ -1,0 +1,96 @@
+/**
+ * What one sweep concludes about one job, as pure functions of the job and the clock.
+ *
+ * The sweep keeps no database: what it saw last time lives on the job as two annotations.
+ * - LAST_PHASE: the phase observed by the previous sweep. A different phase now is a transition;
+ *   a job without it is seen for the first time and is recorded, not reported.
+ * - STUCK_SINCE: present while the job is stuck, holding the time its stuck clock started
+ *   (`since`). "Newly stuck" = stuck now and the annotation does not hold this `since`, so a
+ *   stuck event is sent once per episode; leaving the waiting phase removes it.
+ * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
+ */
+import type { VolcanoJob } from '../job/model';
+
+export const LAST_PHASE_ANNOTATION = 'volcano-job-functions/last-phase';
+export const STUCK_SINCE_ANNOTATION = 'volcano-job-functions/stuck-since';
+
+/** Phases in which a job waits for the scheduler; `Inqueue` is the one CCI still reports. */
+export const WAITING_PHASES: ReadonlySet<string> = new Set(['Pending', 'Inqueue']);
+
+/** Reported under this key in `phases` for jobs Volcano has not given a status yet. */
+export const NO_PHASE = 'Unknown';
+
+export interface Transition {
+  namespace: string;
+  name: string;
+  from: string;
+  to: string;
+}
+
+export interface StuckJob {
+  namespace: string;
+  name: string;
+  phase: string;
+  since: string;
+}
+
+export interface JobObservation {
+  phase: string | undefined;
+  /** Set when the job is stuck now. */
+  stuck?: StuckJob;
+  newlyStuck: boolean;
+  transition?: Transition;
+  /** Annotations to write (null removes); absent when nothing changed. */
+  annotations?: Record<string, string | null>;
+}
+
+/** When the job's current phase started: the state's lastTransitionTime, else its creation. */
+export function phaseSince(job: VolcanoJob): string | undefined {
+  return job.status?.state?.lastTransitionTime || job.metadata.creationTimestamp || undefined;
+}
+
+/** The `since` of a stuck job, or undefined when it is not stuck (or its times cannot be read). */
+export function stuckSince(job: VolcanoJob, nowMs: number, stuckAfterMs: number): string | undefined {
+  const phase = job.status?.state?.phase;
+  if (phase === undefined || !WAITING_PHASES.has(phase)) return undefined;
+  const since = phaseSince(job);
+  if (since === undefined) return undefined;
+  const started = Date.parse(since);
+  if (!Number.isFinite(started)) return undefined;
+  return nowMs - started > stuckAfterMs ? since : undefined;
+}
+
+export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, stuckAfterMs: number): JobObservation {
+  const phase = job.status?.state?.phase || undefined;
+  // Without a phase there is nothing to compare next time: leave the job untouched.
+  if (phase === undefined) return { phase, newlyStuck: false };
+
+  const name = job.metadata.name;
+  const annotations = job.metadata.annotations ?? {};
+  const lastPhase = annotations[LAST_PHASE_ANNOTATION];
+  const recordedStuck = annotations[STUCK_SINCE_ANNOTATION];
+  const since = stuckSince(job, nowMs, stuckAfterMs);
+
+  const out: JobObservation = { phase, newlyStuck: false };
+  const changes: Record<string, string | null> = {};
+  if (lastPhase !== phase) {
+    changes[LAST_PHASE_ANNOTATION] = phase;
+    if (lastPhase !== undefined) out.transition = { namespace, name, from: lastPhase, to: phase };
+  }
+  if (since !== undefined) {
+    out.stuck = { namespace, name, phase, since };
+    if (recordedStuck !== since) {
+      out.newlyStuck = true;
+      changes[STUCK_SINCE_ANNOTATION] = since;
+    }
+  } else if (recordedStuck !== undefined) {
+    changes[STUCK_SINCE_ANNOTATION] = null;
+  }
+  if (Object.keys(changes).length > 0) out.annotations = changes;
+  return out;
+}
+
+/** The merge patch that writes annotation changes and touches nothing else. */
+export function annotationPatch(changes: Record<string, string | null>): string {
+  return JSON.stringify({ metadata: { annotations: changes } });
+}

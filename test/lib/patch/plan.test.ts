@@ -1,0 +1,76 @@
+/** From a PATCH body to the merge patch: label/annotation rules, already-applied checks, replica and minAvailable planning. */
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../lib/core/errors';
+import { assertValidMetadata, metadataAlreadyApplied, planSpecChange } from '../../../lib/patch/plan';
+import type { VolcanoJob } from '../../../lib/job/model';
+
+const job = (tasks: Array<{ name: string; replicas: number; minAvailable?: number }>, minAvailable = 1): VolcanoJob => ({
+  metadata: { name: 'j', resourceVersion: '5', labels: { keep: 'yes' } },
+  spec: { minAvailable, tasks: tasks.map((t) => ({ ...t, template: { spec: { containers: [{ name: t.name }] } } })) },
+});
+
+function caught(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('label and annotation rules', () => {
+  it('accepts prefixed keys and empty values, refuses bad keys and values with 422', () => {
+    expect(() => assertValidMetadata({ labels: { 'app.kubernetes.io/name': 'x', empty: '', gone: null } })).not.toThrow();
+    const e = caught(() => assertValidMetadata({ labels: { 'bad key': 'v', ok: 'bad value!', 'a/b/c': 'x', [`${'x'.repeat(64)}`]: 'y' } }));
+    expect(e.status).toBe(422);
+    expect(e.errors!.map((x) => x.path)).toEqual(expect.arrayContaining(['/labels/bad key', '/labels/ok', '/labels/a~1b~1c']));
+    expect(e.errors!.length).toBe(4);
+  });
+
+  it('checks annotation keys lower-cased and the 256 KiB total', () => {
+    expect(() => assertValidMetadata({ annotations: { 'Example.COM/Owner': 'anything at all, even spaces' } })).not.toThrow();
+    expect(caught(() => assertValidMetadata({ annotations: { big: 'x'.repeat(262_145) } })).status).toBe(422);
+  });
+
+  it('knows when labels are already applied', () => {
+    const j = job([{ name: 'w', replicas: 1 }]);
+    expect(metadataAlreadyApplied(j, { labels: { keep: 'yes', gone: null } })).toBe(true);
+    expect(metadataAlreadyApplied(j, { labels: { keep: null } })).toBe(false);
+  });
+});
+
+describe('replica planning', () => {
+  it('changes only the named task and keeps templates', () => {
+    const j = job([{ name: 'master', replicas: 1 }, { name: 'worker', replicas: 2 }]);
+    const plan = planSpecChange(j, { replicas: { worker: 4 } });
+    const tasks = plan.spec!.tasks as Array<{ name: string; replicas: number; template: unknown }>;
+    expect(tasks.map((t) => [t.name, t.replicas])).toEqual([['master', 1], ['worker', 4]]);
+    expect(tasks[1]!.template).toEqual(j.spec!.tasks![1]!.template);
+    expect(plan.spec!.minAvailable).toBeUndefined();
+  });
+
+  it('lists the known tasks for an unknown one (422)', () => {
+    const e = caught(() => planSpecChange(job([{ name: 'a', replicas: 1 }, { name: 'b', replicas: 1 }]), { replicas: { zz: 1 } }));
+    expect(e.status).toBe(422);
+    expect(e.message).toContain('"a", "b"');
+  });
+
+  it('refuses a total below spec.minAvailable unless the body lowers it', () => {
+    const j = job([{ name: 'w', replicas: 4, minAvailable: 4 }], 4);
+    expect(caught(() => planSpecChange(j, { replicas: { w: 2 } })).status).toBe(422);
+    const plan = planSpecChange(j, { replicas: { w: 2 }, minAvailable: 2 });
+    expect(plan.spec).toEqual({ tasks: [expect.objectContaining({ name: 'w', replicas: 2, minAvailable: 2 })], minAvailable: 2 });
+    expect(caught(() => planSpecChange(j, { minAvailable: 5 })).status).toBe(422);
+  });
+
+  it('lowers a task minAvailable with its replicas, leaves it alone when scaling up', () => {
+    const j = job([{ name: 'w', replicas: 3, minAvailable: 3 }], 0);
+    expect((planSpecChange(j, { replicas: { w: 1 } }).spec!.tasks as Array<{ minAvailable: number }>)[0]!.minAvailable).toBe(1);
+    expect((planSpecChange(j, { replicas: { w: 5 } }).spec!.tasks as Array<{ minAvailable: number }>)[0]!.minAvailable).toBe(3);
+  });
+
+  it('plans nothing when the job already has the wanted counts', () => {
+    expect(planSpecChange(job([{ name: 'w', replicas: 3 }]), { replicas: { w: 3 }, minAvailable: 1 })).toEqual({});
+  });
+});

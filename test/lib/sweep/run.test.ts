@@ -1,0 +1,192 @@
+/** runSweep against a scripted client: paging, 410 restarts, folding, annotation writes, failures, deadline, events. */
+import { describe, expect, it } from 'vitest';
+import { Deadline } from '../../../lib/core/deadline';
+import { AppError } from '../../../lib/core/errors';
+import { createLogger } from '../../../lib/core/log';
+import { runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
+import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
+import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
+
+const NOW = new Date('2026-01-01T12:00:00Z');
+const OLD = '2026-01-01T08:00:00Z';
+const RECENT = '2026-01-01T11:59:00Z';
+const silent = { ...createLogger(), info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
+
+function mk(name: string, phase: string | undefined, ltt = RECENT, annotations?: Record<string, string>): VolcanoJob {
+  return {
+    metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD, ...(annotations ? { annotations } : {}) },
+    status: phase ? { state: { phase, lastTransitionTime: ltt } } : {},
+  };
+}
+
+/** Serves fixed pages per namespace; tokens are page indexes. Records every call. */
+class FakeClient implements SweepClient {
+  lists: Array<{ ns: string; continue?: string | undefined; limit?: number | undefined }> = [];
+  patches: Array<{ ns: string; name: string; patch: unknown }> = [];
+  constructor(
+    private pages: Record<string, VolcanoJob[][]>,
+    private hooks: { onList?: (ns: string, cont: string | undefined, call: number) => void; onPatch?: (ns: string, name: string) => void } = {},
+  ) {}
+  async listJobs(ns: string, opts: { continue?: string; limit?: number }): Promise<VolcanoJobList> {
+    this.lists.push({ ns, continue: opts.continue, limit: opts.limit });
+    this.hooks.onList?.(ns, opts.continue, this.lists.filter((l) => l.ns === ns).length);
+    const pages = this.pages[ns];
+    if (!pages) throw new AppError(404, 'job-not-found', `no namespace ${ns}`, { retryable: false });
+    const i = opts.continue ? Number(opts.continue) : 0;
+    const next = i + 1 < pages.length ? String(i + 1) : '';
+    return { items: pages[i]!, metadata: { continue: next } };
+  }
+  async patchJob(ns: string, name: string, _ct: string, patch: string): Promise<VolcanoJob> {
+    this.hooks.onPatch?.(ns, name);
+    this.patches.push({ ns, name, patch: JSON.parse(patch) });
+    return mk(name, 'Running');
+  }
+}
+
+function opts(client: SweepClient, over: Partial<SweepOptions> = {}): SweepOptions {
+  return {
+    client,
+    namespaces: ['a'],
+    stuckAfterMs: 3_600_000,
+    now: NOW,
+    deadline: Deadline.after(10_000),
+    log: silent,
+    pageSize: 2,
+    concurrency: 2,
+    metrics: () => {},
+    ...over,
+  };
+}
+
+describe('runSweep', () => {
+  it('follows continue tokens only: short pages with a token go on, a full page without one ends', async () => {
+    const client = new FakeClient({
+      a: [[mk('a1', 'Running')], [], [mk('a2', 'Pending', OLD), mk('a3', 'Inqueue', OLD)]],
+      b: [[mk('b1', 'Running'), mk('b2', undefined)]],
+    });
+    const r = await runSweep(opts(client, { namespaces: ['a', 'b'] }));
+    expect(client.lists.map((l) => `${l.ns}:${l.continue ?? ''}`).sort()).toEqual(['a:', 'a:1', 'a:2', 'b:']);
+    expect(client.lists.every((l) => l.limit === 2)).toBe(true);
+    expect(r).toMatchObject({ namespaces: ['a', 'b'], jobs: 5, phases: { Running: 2, Pending: 1, Inqueue: 1, Unknown: 1 }, complete: true, transitions: [] });
+    expect(r.stuck).toEqual([
+      { namespace: 'a', name: 'a2', phase: 'Pending', since: OLD },
+      { namespace: 'a', name: 'a3', phase: 'Inqueue', since: OLD },
+    ]);
+    // First sight: every job with a phase recorded, the phase-less one untouched.
+    expect(client.patches.map((p) => p.name).sort()).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(client.patches.find((p) => p.name === 'a2')!.patch).toEqual({
+      metadata: { annotations: { [LAST_PHASE_ANNOTATION]: 'Pending', [STUCK_SINCE_ANNOTATION]: OLD } },
+    });
+    expect(r.annotations).toEqual({ written: 4, failed: 0, skipped: 0 });
+  });
+
+  it('410 Expired restarts the namespace without double counting or losing transitions', async () => {
+    const seen = { [LAST_PHASE_ANNOTATION]: 'Pending' };
+    let expired = false;
+    const pages = {
+      a: [
+        [mk('a1', 'Running', RECENT, seen), mk('a2', 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })],
+        [mk('a3', 'Failed', RECENT, seen), mk('a4', 'Pending', RECENT, seen)],
+        [mk('a5', 'Completed', RECENT, seen)],
+      ],
+    };
+    const client: FakeClient = new FakeClient(pages, {
+      onList: (_ns, cont) => {
+        if (cont === '2' && !expired) {
+          expired = true;
+          throw new AppError(410, 'continue-expired', 'too old');
+        }
+      },
+      // The annotation writes are real: the relisting sees them.
+      onPatch: (_ns, name) => {
+        for (const page of pages.a) for (const j of page) if (j.metadata.name === name) j.metadata.annotations = { [LAST_PHASE_ANNOTATION]: j.status!.state!.phase! };
+      },
+    });
+    const events: SweepEvent[] = [];
+    const r = await runSweep(opts(client, { emit: async (e) => (events.push(...e), { sent: e.length, failed: [] }) }));
+    expect(r.jobs).toBe(5);
+    expect(r.phases).toEqual({ Running: 2, Failed: 1, Pending: 1, Completed: 1 });
+    expect(r.coverage).toEqual([{ namespace: 'a', status: 'complete', jobs: 5, pages: 3, restarts: 1 }]);
+    expect(r.transitions).toEqual([
+      { namespace: 'a', name: 'a1', from: 'Pending', to: 'Running' },
+      { namespace: 'a', name: 'a3', from: 'Pending', to: 'Failed' },
+      { namespace: 'a', name: 'a5', from: 'Pending', to: 'Completed' },
+    ]);
+    expect(events.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['transition:a1', 'transition:a3', 'transition:a5']);
+    expect(r.events).toEqual({ sent: 3, failed: [] });
+  });
+
+  it('gives up after a bounded number of restarts and reports the namespace', async () => {
+    const client = new FakeClient({ a: [[mk('a1', 'Running')], [mk('a2', 'Running')]] }, {
+      onList: (_ns, cont) => {
+        if (cont) throw new AppError(410, 'continue-expired', 'too old');
+      },
+    });
+    const r = await runSweep(opts(client, { maxRestarts: 2 }));
+    expect(r.failures).toEqual([{ namespace: 'a', reason: 'too old', status: 410, code: 'continue-expired' }]);
+    expect(r.coverage[0]).toMatchObject({ status: 'failed', restarts: 2 });
+    expect(r.complete).toBe(true);
+  });
+
+  it('a failing namespace does not stop the others; annotation write failures do not fail the sweep', async () => {
+    const client = new FakeClient({ a: [[mk('a1', 'Running'), mk('a2', 'Running')]] });
+    client.patchJob = async (_ns, name) => {
+      if (name === 'a1') throw new AppError(404, 'job-not-found', 'gone');
+      throw new AppError(503, 'cci-unavailable', 'down');
+    };
+    const r = await runSweep(opts(client, { namespaces: ['missing', 'a'] }));
+    expect(r.jobs).toBe(2);
+    expect(r.failures).toEqual([{ namespace: 'missing', reason: 'no namespace missing', status: 404, code: 'job-not-found' }]);
+    expect(r.annotations).toEqual({ written: 0, failed: 1, skipped: 0 });
+    expect(r.complete).toBe(true);
+  });
+
+  it('a repeated continue token is a bad answer, not an endless loop', async () => {
+    const client: SweepClient = {
+      listJobs: async () => ({ items: [], metadata: { continue: 'same' } }),
+      patchJob: async () => mk('x', 'Running'),
+    };
+    const r = await runSweep(opts(client));
+    expect(r.failures?.[0]).toMatchObject({ namespace: 'a', code: 'cci-bad-answer' });
+  });
+
+  it('stops starting pages when time runs low and says so', async () => {
+    const pages = Array.from({ length: 50 }, (_, i) => [mk(`j${String(i).padStart(3, '0')}`, 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })]);
+    const client = new FakeClient({ a: pages, b: pages }, {
+      onList: () => {
+        const until = Date.now() + 40;
+        while (Date.now() < until) {
+          /* a slow CCI */
+        }
+      },
+    });
+    const r = await runSweep(opts(client, { namespaces: ['a', 'b', 'c'], concurrency: 2, deadline: Deadline.after(1_500) }));
+    expect(r.complete).toBe(false);
+    expect(r.coverage.find((c) => c.namespace === 'a')!.status).toBe('partial');
+    expect(r.coverage.find((c) => c.namespace === 'c')!.status).toBe('not-started');
+    expect(r.jobs).toBeGreaterThan(0);
+    expect(r.jobs).toBeLessThan(100);
+  });
+
+  it('reports events that could not be sent, and keeps the report', async () => {
+    const client = new FakeClient({ a: [[mk('a1', 'Failed', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })]] });
+    const r = await runSweep(
+      opts(client, {
+        emit: async () => {
+          throw new Error('queue gone');
+        },
+      }),
+    );
+    expect(r.transitions).toHaveLength(1);
+    expect(r.events).toEqual({ sent: 0, failed: [{ type: 'transition', namespace: 'a', name: 'a1', reason: 'Error: queue gone' }] });
+  });
+
+  it('writes one EMF line per fully listed namespace', async () => {
+    const lines: string[] = [];
+    const client = new FakeClient({ a: [[mk('a1', 'Pending', OLD)]], b: [[mk('b1', 'Running')]] });
+    await runSweep(opts(client, { namespaces: ['a', 'b', 'missing'], metrics: (l) => lines.push(l) }));
+    const recs = lines.map((l) => JSON.parse(l));
+    expect(recs.map((r) => r.Namespace).sort()).toEqual(['a', 'b']);
+    expect(recs.find((r) => r.Namespace === 'a')).toMatchObject({ Jobs: 1, Stuck: 1, 'Phase.Pending': 1 });
+  });
+});
