@@ -54,7 +54,7 @@ export function encodeContinue(rv: number, start: string): string {
   return Buffer.from(JSON.stringify({ v: CONTINUE_VERSION, rv, start }), 'utf8').toString('base64url');
 }
 
-function decodeContinue(token: string): { rv: number; start: string } {
+export function decodeContinue(token: string): { rv: number; start: string } {
   const bad = (why: string): HttpError => badRequest(`invalid continue token: continue key is not valid: ${why}`);
   // base64.RawURLEncoding: no padding, no standard-alphabet characters.
   const m = /[^A-Za-z0-9_-]/.exec(token);
