@@ -3,12 +3,13 @@
  * (aws-sdk-client-mock): collected until flush, FIFO group and deduplication ids, delivery verdicts.
  */
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { createLogger, type Logger } from '../../../lib/core/log';
+import { acceptAll, refuseSome } from '../../support/sqs';
 import { failedPatchMessage, logOnlySink, sqsFailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
 
 describe('failedPatchMessage', () => {
@@ -50,10 +51,7 @@ describe('sqsFailureSink', () => {
     sqs.reset();
     errors.length = 0;
     process.env.AWS_REGION ??= 'eu-west-1';
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.map((e) => ({ Id: e.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: [],
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(acceptAll);
   });
   const failure = (i: number, extra: Partial<PermanentFailure> = {}): PermanentFailure => ({
     messageId: `msg-${i}`,
@@ -94,10 +92,7 @@ describe('sqsFailureSink', () => {
 
   it('entries SQS refuses, or an SDK that throws, resolve false and are logged without the body', async () => {
     sqs.reset();
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.filter((x) => x.Id !== 'm1').map((x) => ({ Id: x.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: input.Entries!.filter((x) => x.Id === 'm1').map((x) => ({ Id: x.Id!, SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' })),
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(refuseSome((e) => e.Id === 'm1', { code: 'InvalidMessageContents', message: 'bad', senderFault: true }));
     const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(5_000));
     const results = [sink.add(failure(0)), sink.add(failure(1, { originalBody: 'secret-ish body' }))];
     await sink.flush();
