@@ -3,6 +3,7 @@
  * Files that declare types only (no runtime code to test) are exempt and listed here by name, so
  * the exemption is a visible decision; a file listed here that gains runtime code fails the test.
  * The ratio over every lib/ module (exempt ones counted as untested) must stay at 80% or more.
+ * Each handler `functions/<name>.ts` has its integration test `test/functions/<name>.test.ts`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -65,3 +66,13 @@ describe('tests mirror lib/', () => {
     expect(orphans).toEqual([]);
   });
 });
+
+describe('tests mirror functions/', () => {
+  it('every handler has test/functions/<name>.test.ts', () => {
+    const handlers = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts'));
+    const missing = handlers.filter((f) => !existsSync(join(ROOT, 'test/functions', f.replace(/\.ts$/, '.test.ts'))));
+    expect(handlers.length).toBeGreaterThan(0);
+    expect(missing, `handlers without an integration test: ${missing.join(', ')}`).toEqual([]);
+  });
+});
+
