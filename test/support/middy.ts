@@ -6,24 +6,10 @@
  * configuration it checks.
  */
 import { Deadline } from '../../lib/core/deadline';
-import type { Logger } from '../../lib/core/log';
 import type { HttpCall, ShellMiddleware, ShellRequest } from '../../lib/http/middleware/types';
 import type { Invocation } from '../../lib/platform/invocation';
 import { lambdaContext } from './contexts';
-
-/** A logger that keeps what it is told. */
-export function memoryLogger(): Logger & { lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> } {
-  const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
-  const log = {
-    lines,
-    debug: (msg: string, fields?: Record<string, unknown>) => void lines.push({ level: 'debug', msg, ...(fields ? { fields } : {}) }),
-    info: (msg: string, fields?: Record<string, unknown>) => void lines.push({ level: 'info', msg, ...(fields ? { fields } : {}) }),
-    warn: (msg: string, fields?: Record<string, unknown>) => void lines.push({ level: 'warn', msg, ...(fields ? { fields } : {}) }),
-    error: (msg: string, fields?: Record<string, unknown>) => void lines.push({ level: 'error', msg, ...(fields ? { fields } : {}) }),
-    child: () => log,
-  };
-  return log;
-}
+import { memoryLogger } from './log';
 
 /** What middy gives the first middleware. */
 export function rawRequest(event: unknown, context: unknown = lambdaContext()): ShellRequest {

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
-import { createLogger, type Logger } from '../../../lib/core/log';
+import { memoryLogger } from '../../support/log';
 import { acceptAll, refuseSome } from '../../support/sqs';
 import { failedPatchMessage, logOnlySink, sqsFailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
 
@@ -44,12 +44,11 @@ describe('logOnlySink', () => {
 describe('sqsFailureSink', () => {
   const sqs = mockClient(SQSClient);
   const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/failed';
-  const errors: Array<Record<string, unknown>> = [];
-  const log: Logger = { ...createLogger(), debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f ?? {}) };
+  const log = memoryLogger();
   afterAll(() => sqs.restore());
   beforeEach(() => {
     sqs.reset();
-    errors.length = 0;
+    log.lines.length = 0;
     process.env.AWS_REGION ??= 'eu-west-1';
     sqs.on(SendMessageBatchCommand).callsFake(acceptAll);
   });
@@ -97,7 +96,7 @@ describe('sqsFailureSink', () => {
     const results = [sink.add(failure(0)), sink.add(failure(1, { originalBody: 'secret-ish body' }))];
     await sink.flush();
     expect(await Promise.all(results)).toEqual([true, false]);
-    expect(errors).toEqual([{ messageId: 'msg-1', sendError: 'InvalidMessageContents: bad' }]);
+    expect(log.lines).toEqual([{ level: 'error', msg: 'failure queue send failed', fields: { messageId: 'msg-1', sendError: 'InvalidMessageContents: bad' } }]);
   });
 
   it('a flush with no time left reports every failure as not delivered', async () => {
