@@ -8,11 +8,11 @@ import { AppError } from '../core/errors';
 import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
-import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
+import { parseJob, parseJobList, type VolcanoJob } from '../job/model';
 import { exchange } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
-import type { DiscardAnswer, JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
+import { ANSWER_CHARS, type DiscardAnswer, type JobApi, type JobListPage, type ListOptions, type PatchContentType, type PatchOptions } from './port';
 
 export { PATCH_TYPES, type PatchContentType } from './port';
 
@@ -81,7 +81,7 @@ export class CciClient implements JobApi {
     return opts.discardAnswer ? undefined : this.asJob(text, namespace, name);
   }
 
-  async listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList> {
+  async listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage> {
     const text = await this.call(
       {
         method: 'GET',
@@ -95,10 +95,11 @@ export class CciClient implements JobApi {
       },
       deadline,
     );
-    const list = parseJobList(tryParseJson(text));
+    const list: JobListPage | undefined = parseJobList(tryParseJson(text));
     if (!list) {
       throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
     }
+    list[ANSWER_CHARS] = text.length;
     return list;
   }
 

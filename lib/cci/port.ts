@@ -20,6 +20,15 @@ export interface PatchOptions {
   fieldManager?: string;
 }
 
+/**
+ * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
+ * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
+ */
+export const ANSWER_CHARS: unique symbol = Symbol('answerChars');
+
+/** A page of jobs as `listJobs` returns it. */
+export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };
+
 export interface ListOptions {
   labelSelector?: string;
   limit?: number;
@@ -37,5 +46,5 @@ export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
-  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage>;
 }

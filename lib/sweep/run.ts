@@ -8,7 +8,7 @@
  * fails (403, 404, 5xx after retries) is listed in `failures` and leaves the others alone; it
  * does not make the sweep incomplete, as running again would not help.
  */
-import { DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
+import { ANSWER_CHARS, DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
 import { mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
@@ -48,8 +48,14 @@ export interface SweepOptions {
   now: Date;
   deadline: Deadline;
   log: Logger;
-  /** `limit` of each list call. */
+  /** `limit` of each list call, at most (see `pageChars`). */
   pageSize: number;
+  /**
+   * Target size of one list answer, in JSON characters (default 256 Ki): after each page the next
+   * `limit` is what fits at that page's size per job, within min(10, pageSize)..pageSize. Pages in
+   * flight are then bounded by memory, not by count: a fleet of large jobs gets smaller pages.
+   */
+  pageChars?: number;
   /** Namespaces listed at the same time. */
   concurrency: number;
   /** Annotation patches in flight per namespace (default 8). */
@@ -96,6 +102,15 @@ export interface SweepReport {
   durationMs: number;
 }
 
+
+export const DEFAULT_PAGE_CHARS = 256 * 1024;
+
+/** The next page's `limit` after a page of `jobs` jobs whose answer was `answerChars` long. */
+export function nextPageLimit(current: number, jobs: number, answerChars: number | undefined, pageSize: number, pageChars: number): number {
+  if (answerChars === undefined || answerChars <= 0 || jobs === 0) return current;
+  const fits = Math.floor((pageChars * jobs) / answerChars);
+  return Math.max(Math.min(10, pageSize), Math.min(pageSize, fits));
+}
 
 /** Stop starting new pages or namespaces below this much time: max(1 s, 10% of the budget). */
 export function lowWaterMark(budgetMs: number): number {
@@ -159,6 +174,8 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
   const events = new Map<string, SweepEvent>();
   let restarts = 0;
   const maxRestarts = opts.maxRestarts ?? 3;
+  // Learned from each answer's size; kept across a restarted listing (the jobs are the same).
+  let limit = opts.pageSize;
 
   for (;;) {
     // Counts come from one complete listing only: a restart starts them from zero.
@@ -184,7 +201,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         }
         const page = await opts.client.listJobs(
           namespace,
-          { labelSelector: opts.labelSelector, limit: opts.pageSize, continue: token },
+          { labelSelector: opts.labelSelector, limit, continue: token },
           opts.deadline,
         );
         pages++;
@@ -226,6 +243,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         // Read before the writes: nothing of the page is referenced across the awaits below, so the
         // parsed page dies young instead of being promoted while its annotations are written.
         const next = page.metadata?.continue || undefined;
+        limit = nextPageLimit(limit, page.items.length, page[ANSWER_CHARS], opts.pageSize, opts.pageChars ?? DEFAULT_PAGE_CHARS);
         await writeAnnotations(namespace, writes, shared, log);
         if (next !== undefined && next === token) {
           throw new AppError(502, 'cci-bad-answer', `CCI returned the same continue token twice for namespace "${namespace}"`);

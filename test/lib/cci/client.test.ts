@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_NAMESPACE, startEmulator, type Emulator } from '../../../emulator';
 import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
+import { ANSWER_CHARS } from '../../../lib/cci/port';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { staticTokenAuth } from '../../../lib/credentials/static-token';
@@ -70,6 +71,10 @@ describe('CciClient: calls', () => {
     const next = await client().listJobs('list-ns', { labelSelector: 'app=x', limit: 2, continue: first.metadata!.continue! }, d());
     expect(next.items.map((j) => j.metadata.name)).toEqual(['l-00002', 'l-00003']);
     expect(new URLSearchParams(cciRequests()[1]!.query).get('continue')).toBe(first.metadata!.continue);
+    // The answer's size, for pages sized by memory: on a symbol, so it is not part of the list's JSON.
+    const chars = first[ANSWER_CHARS]!;
+    expect(Math.abs(chars - JSON.stringify(first).length)).toBeLessThan(chars * 0.01);
+    expect(JSON.stringify(first)).not.toContain('answerChars');
   });
 
   it('escapes names into their URL segment', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { silentLogger } from '../../support/log';
-import { runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
+import { ANSWER_CHARS } from '../../../lib/cci/port';
+import { nextPageLimit, runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
 import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
 import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
 
@@ -179,6 +180,33 @@ describe('runSweep', () => {
     );
     expect(r.transitions).toHaveLength(1);
     expect(r.events).toEqual({ sent: 0, failed: [{ type: 'transition', namespace: 'a', name: 'a1', reason: 'Error: queue gone' }] });
+  });
+
+  it('sizes pages by memory: after a page of large jobs the next limit is what fits in pageChars', async () => {
+    const jobs = Array.from({ length: 60 }, (_, i) => mk(`j${String(i).padStart(2, '0')}`, 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' }));
+    const lists: Array<number | undefined> = [];
+    // Serves `limit` jobs from the offset in the token; every job "weighs" 10,000 characters.
+    const client: SweepClient = {
+      listJobs: async (_ns, o) => {
+        lists.push(o.limit);
+        const from = Number(o.continue ?? 0);
+        const items = jobs.slice(from, from + o.limit!);
+        const to = from + items.length;
+        return { items, metadata: { continue: to < jobs.length ? String(to) : '' }, [ANSWER_CHARS]: items.length * 10_000 };
+      },
+      patchJob: async () => mk('x', 'Running'),
+    };
+    const r = await runSweep(opts(client, { pageSize: 20, pageChars: 50_000 }));
+    expect(lists).toEqual([20, 10, 10, 10, 10]);
+    expect(r.jobs).toBe(60);
+    expect(r.coverage[0]).toMatchObject({ status: 'complete', jobs: 60, pages: 5 });
+    // Small jobs: the limit comes back up to pageSize, never above it.
+    expect(nextPageLimit(10, 10, 1_000, 20, 50_000)).toBe(20);
+    expect(nextPageLimit(20, 20, 200_000, 20, 50_000)).toBe(10);
+    expect(nextPageLimit(5, 5, 100_000, 5, 50_000)).toBe(5);
+    // No size known (another JobApi) or an empty page: the limit stays.
+    expect(nextPageLimit(7, 3, undefined, 20, 50_000)).toBe(7);
+    expect(nextPageLimit(7, 0, 100, 20, 50_000)).toBe(7);
   });
 
   it('writes one EMF line per fully listed namespace', async () => {
