@@ -88,7 +88,7 @@ export class CciClient implements JobApi {
         path: `${API_PREFIX}/${encodeURIComponent(namespace)}/jobs`,
         query: {
           labelSelector: opts.labelSelector,
-          limit: opts.limit === undefined ? undefined : String(opts.limit),
+          limit: opts.limit?.toString(),
           continue: opts.continue,
         },
         subject: `jobs of namespace "${namespace}"`,
