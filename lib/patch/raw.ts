@@ -1,19 +1,26 @@
 /**
- * Raw patches (`application/merge-patch+json`, `application/json-patch+json`) are forwarded only
- * when every path they touch is one the CCI reference lists as updatable: metadata.labels,
- * metadata.annotations, metadata.generateName, spec.minAvailable, and a task's replicas,
- * minAvailable or template. Anything else is refused (422) before CCI is asked to change anything.
+ * "What would this patch store?", answered once for every path into CCI. A patch (the merge patch
+ * built from a structured body or a queue message, a raw merge patch, a raw JSON patch) is applied
+ * here to the job as read (RFC 7386 / RFC 6902, as the apiserver applies it), and `changeIssues`
+ * compares the result with the job: whatever differs must be a field the CCI reference lists as
+ * updatable (metadata.labels, metadata.annotations, metadata.generateName, spec.minAvailable, a
+ * task's replicas, minAvailable or template) and hold a value Kubernetes and Volcano's webhook
+ * accept (label / annotation rules, annotations ≤ 256 KiB in bytes, counts 0..2^31-1, a template an
+ * object, the same tasks in the same order, a task's minAvailable ≤ its replicas, the job's
+ * minAvailable ≤ its total replicas). Unchanged fields pass whatever they hold: an odd value CCI
+ * stores is neither refused nor "fixed". Keys are data: objects are read by own property and
+ * written with defineProperty / Object.fromEntries, so `__proto__` or `constructor` are plain names.
+ * Inputs are depth-bounded when parsed (core/json `jsonProblem`), so the recursion here is bounded.
  */
 import { badRequest, unprocessable, type FieldIssue } from '../core/errors';
-import { isJsonObject } from '../core/json';
-import { unescapePointerToken } from '../core/pointer';
-import { annotationIssues, labelIssues } from './plan';
-import { COUNT_RULE, isCount } from './schema';
-import type { VolcanoJob } from '../job/model';
+import { isJsonObject as isObject, type JsonObject } from '../core/json';
+import { escapePointerToken, unescapePointerToken } from '../core/pointer';
+import { count, field, type VolcanoJob } from '../job/model';
+import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
+import { COUNT_RULE } from './schema';
 
 const MAX_JSON_PATCH_OPS = 10_000;
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
-const TASK_FIELDS = new Set(['replicas', 'minAvailable', 'template']);
 
 export interface JsonPatchOp {
   op: string;
@@ -22,171 +29,172 @@ export interface JsonPatchOp {
   value?: unknown;
 }
 
-const isObject = isJsonObject;
-
-function isNullableStringMap(v: unknown): v is Record<string, string | null> {
-  return isObject(v) && Object.values(v).every((x) => x === null || typeof x === 'string');
-}
-
-/** Whether a JSON pointer names an updatable location. */
-export function isUpdatablePointer(path: string): boolean {
-  const parts = path.split('/').slice(1).map(unescapePointerToken);
-  if (path === '' || !path.startsWith('/')) return false;
-  const [a, b, c, d] = parts;
-  if (a === 'metadata') {
-    if (b === 'labels' || b === 'annotations') return parts.length <= 3;
-    return b === 'generateName' && parts.length === 2;
-  }
-  if (a === 'spec') {
-    if (b === 'minAvailable') return parts.length === 2;
-    if (b === 'tasks' && c !== undefined && /^(0|[1-9][0-9]*)$/.test(c) && d !== undefined) {
-      return d === 'template' || (TASK_FIELDS.has(d) && parts.length === 4);
-    }
-  }
-  return false;
-}
-
+/** The operations of a JSON patch body (400 when it is not one). */
 export function validateJsonPatch(doc: unknown): JsonPatchOp[] {
-  if (!Array.isArray(doc)) throw badRequest('invalid-body', 'A JSON Patch body must be an array of operations');
-  if (doc.length === 0) throw badRequest('invalid-body', 'The JSON Patch has no operations');
+  if (!Array.isArray(doc) || doc.length === 0) throw badRequest('invalid-body', 'A JSON Patch body must be a non-empty array of operations');
   if (doc.length > MAX_JSON_PATCH_OPS) {
     throw unprocessable('too-many-ops', `A JSON Patch may hold at most ${MAX_JSON_PATCH_OPS} operations (got ${doc.length})`);
   }
   const malformed: FieldIssue[] = [];
-  const refused: FieldIssue[] = [];
-  const ops: JsonPatchOp[] = [];
-  doc.forEach((raw, i) => {
-    if (!isObject(raw) || typeof raw.op !== 'string' || !OPS.has(raw.op) || typeof raw.path !== 'string') {
-      malformed.push({ path: `/${i}`, message: 'each operation needs "op" (add, remove, replace, move, copy, test) and a string "path"' });
-      return;
-    }
-    const op = raw as unknown as JsonPatchOp;
-    if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
-      malformed.push({ path: `/${i}/from`, message: `"${op.op}" needs a string "from"` });
-      return;
-    }
-    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in raw)) {
-      malformed.push({ path: `/${i}/value`, message: `"${op.op}" needs a "value"` });
-      return;
-    }
-    ops.push(op);
-    if (op.op === 'test') return; // reads only
-    if (!isUpdatablePointer(op.path)) refused.push({ path: `/${i}/path`, message: `"${op.path}" cannot be updated` });
-    if (op.op === 'move' && op.from !== undefined && !isUpdatablePointer(op.from)) {
-      refused.push({ path: `/${i}/from`, message: `"${op.from}" cannot be updated (move removes it)` });
-    }
-    refused.push(...valueIssues(op, i));
+  doc.forEach((op: JsonPatchOp, i) => {
+    const path = `/${i}`;
+    if (!isObject(op) || !OPS.has(op.op) || typeof op.path !== 'string') {
+      malformed.push({ path, message: 'each operation needs "op" (add, remove, replace, move, copy, test) and a string "path"' });
+    } else if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') malformed.push({ path: `${path}/from`, message: `"${op.op}" needs a string "from"` });
+    else if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value')) malformed.push({ path: `${path}/value`, message: `"${op.op}" needs a "value"` });
   });
   if (malformed.length > 0) throw badRequest('invalid-body', 'The JSON Patch is malformed', malformed);
-  if (refused.length > 0) throw unprocessable('field-not-updatable', 'The patch touches fields that cannot be updated or sets invalid values', refused);
-  return ops;
+  return doc;
 }
 
-function valueIssues(op: JsonPatchOp, i: number): FieldIssue[] {
-  if (op.op !== 'add' && op.op !== 'replace') return [];
-  const parts = op.path.split('/').slice(1).map(unescapePointerToken);
-  const [a, b, key] = parts;
-  if (a !== 'metadata' || (b !== 'labels' && b !== 'annotations')) return [];
-  const base = `/${i}/value`;
-  if (key === undefined) {
-    if (!isNullableStringMap(op.value)) return [{ path: base, message: `metadata.${b} must be an object of strings` }];
-    return b === 'labels' ? labelIssues(op.value, base) : annotationIssues(op.value, base);
+/** RFC 7386: a fresh object (own keys only), the target left untouched. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const out = new Map(Object.entries(isObject(target) ? target : {}));
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) out.delete(k);
+    else out.set(k, mergePatch(out.get(k), v));
   }
-  if (typeof op.value !== 'string') return [{ path: base, message: `a ${b === 'labels' ? 'label' : 'annotation'} value must be a string` }];
-  return b === 'labels' ? labelIssues({ [key]: op.value }, base) : annotationIssues({ [key]: op.value }, base);
+  return Object.fromEntries(out);
 }
 
-/** Validates a merge patch; returns whether it replaces `spec.tasks` (which needs the current job to check). */
-export function validateMergePatch(doc: unknown): { touchesTasks: boolean } {
-  if (!isObject(doc)) throw badRequest('invalid-body', 'A merge patch body must be a JSON object');
-  const refused: FieldIssue[] = [];
-  let touchesTasks = false;
-  for (const [key, value] of Object.entries(doc)) {
-    if (key === 'apiVersion' && value === 'batch.volcano.sh/v1alpha1') continue;
-    if (key === 'kind' && value === 'Job') continue;
-    if (key === 'metadata') {
-      if (!isObject(value)) {
-        refused.push({ path: '/metadata', message: 'must be an object' });
-        continue;
-      }
-      for (const [mk, mv] of Object.entries(value)) {
-        const path = `/metadata/${mk}`;
-        if (mk === 'labels' || mk === 'annotations') {
-          if (mv === null) continue;
-          if (!isNullableStringMap(mv)) refused.push({ path, message: 'must be an object of strings (null removes a key)' });
-          else refused.push(...(mk === 'labels' ? labelIssues(mv, path) : annotationIssues(mv, path)));
-        } else if (mk === 'generateName') {
-          if (mv !== null && typeof mv !== 'string') refused.push({ path, message: 'must be a string' });
-        } else if (mk === 'resourceVersion') {
-          // A precondition, not a change.
-          if (typeof mv !== 'string' || !/^[0-9]+$/.test(mv)) refused.push({ path, message: 'must be a decimal string' });
-        } else refused.push({ path, message: `metadata.${mk} cannot be updated` });
-      }
-      continue;
-    }
-    if (key === 'spec') {
-      if (!isObject(value)) {
-        refused.push({ path: '/spec', message: 'must be an object' });
-        continue;
-      }
-      for (const [sk, sv] of Object.entries(value)) {
-        const path = `/spec/${sk}`;
-        if (sk === 'minAvailable') {
-          if (!isCount(sv)) refused.push({ path, message: COUNT_RULE });
-        } else if (sk === 'tasks') {
-          if (!Array.isArray(sv)) refused.push({ path, message: 'must be the array of tasks' });
-          else touchesTasks = true;
-        } else refused.push({ path, message: `spec.${sk} cannot be updated` });
-      }
-      continue;
-    }
-    refused.push({ path: `/${key}`, message: `${key} cannot be updated` });
-  }
-  if (refused.length > 0) throw unprocessable('field-not-updatable', 'The patch touches fields that cannot be updated or sets invalid values', refused);
-  return { touchesTasks };
+type Container = JsonObject | unknown[];
+
+const fail = (why: string): never => {
+  throw new Error(why);
+};
+function index(a: unknown[], token: string, insert: boolean): number {
+  const i = insert && token === '-' ? a.length : /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : -1;
+  return i < 0 || i > a.length - (insert ? 0 : 1) ? fail(`no index ${token}`) : i;
+}
+function child(at: unknown, token: string): unknown {
+  if (Array.isArray(at)) return at[index(at, token, false)];
+  return isObject(at) && Object.hasOwn(at, token) ? at[token] : fail(`no "${token}"`);
+}
+function locate(doc: unknown, path: string): [Container, string] {
+  if (!path.startsWith('/')) fail('a path must start with "/"');
+  const tokens = path.split('/').slice(1).map(unescapePointerToken);
+  const last = tokens.pop()!;
+  const parent = tokens.reduce(child, doc);
+  return isObject(parent) || Array.isArray(parent) ? [parent, last] : fail('its parent is not an object or array');
+}
+const read = (doc: unknown, path: string) => (path === '' ? doc : child(...locate(doc, path)));
+const put = (doc: unknown, path: string, value: unknown, replace: boolean) => {
+  const [c, k] = locate(doc, path);
+  if (Array.isArray(c)) c.splice(index(c, k, !replace), replace ? 1 : 0, value);
+  // defineProperty: `__proto__` becomes an entry, not a prototype. A missing key on replace is added (as the apiserver does).
+  else Object.defineProperty(c, k, { value, writable: true, enumerable: true, configurable: true });
+};
+function remove(doc: unknown, path: string): unknown {
+  const [c, k] = locate(doc, path);
+  const v = child(c, k);
+  if (Array.isArray(c)) c.splice(Number(k), 1);
+  else delete c[k];
+  return v;
 }
 
-function canonical(v: unknown): string {
+/** RFC 6902 applied to a copy of the job; an operation that cannot apply is a 422 (as the apiserver's). */
+export function applyJsonPatch(job: VolcanoJob, ops: readonly JsonPatchOp[]): unknown {
+  const doc: unknown = JSON.parse(JSON.stringify(job));
+  ops.forEach((o, i) => {
+    try {
+      if (o.op === 'test') {
+        if (canonical(read(doc, o.path)) !== canonical(o.value)) fail('the value differs');
+      } else if (o.op === 'remove') remove(doc, o.path);
+      else if (o.op === 'move') put(doc, o.path, remove(doc, o.from!), false);
+      else put(doc, o.path, o.op === 'copy' ? JSON.parse(JSON.stringify(read(doc, o.from!))) : o.value, o.op === 'replace');
+    } catch (err) {
+      throw unprocessable('patch-failed', `JSON Patch operation ${i} (${o.op} ${o.path}) cannot be applied: ${(err as Error).message}`, [
+        { path: `/${i}`, message: (err as Error).message },
+      ]);
+    }
+  });
+  return doc;
+}
+
+/** Key-order independent JSON text, for "did this change?". */
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (isObject(v)) {
     return `{${Object.keys(v)
       .sort()
-      .filter((k) => v[k] !== undefined)
       .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
       .join(',')}}`;
   }
-  return JSON.stringify(v);
+  return JSON.stringify(v) ?? '';
 }
 
-/**
- * A merge patch replaces `spec.tasks` whole: it may only differ from the current tasks in each
- * task's replicas, minAvailable or template (same tasks, same order).
- */
-export function checkTasksReplacement(job: VolcanoJob, tasks: unknown[]): void {
-  const current = (job.spec?.tasks ?? []) as Array<Record<string, unknown>>;
+/** Calls `changed` for each key whose value differs between `a` and `b` (own keys of either). */
+function diff(a: unknown, b: unknown, path: string, changed: (key: string, before: unknown, after: unknown, path: string) => void): void {
+  for (const k of new Set([...Object.keys(isObject(a) ? a : {}), ...Object.keys(isObject(b) ? b : {})])) {
+    const x = field(a, k);
+    const y = field(b, k);
+    if (canonical(x) !== canonical(y)) changed(k, x, y, `${path}/${escapePointerToken(k)}`);
+  }
+}
+
+/** Everything wrong with storing `after` in place of the job as read, as `{path, message}` issues (empty: storable). */
+export function changeIssues(before: unknown, after: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (tasks.length !== current.length) {
-    issues.push({ path: '/spec/tasks', message: `tasks cannot be added or removed (the job has ${current.length}, the patch gives ${tasks.length})` });
-  } else {
-    tasks.forEach((t, i) => {
-      const cur = current[i]!;
-      if (!isObject(t)) {
-        issues.push({ path: `/spec/tasks/${i}`, message: 'must be an object' });
-        return;
-      }
-      if (t.name !== cur.name) {
-        issues.push({ path: `/spec/tasks/${i}/name`, message: `task ${i} is "${String(cur.name)}"; tasks cannot be renamed or reordered` });
-        return;
-      }
-      for (const f of ['replicas', 'minAvailable'] as const) {
-        if (t[f] !== undefined && t[f] !== null && !isCount(t[f])) issues.push({ path: `/spec/tasks/${i}/${f}`, message: COUNT_RULE });
-      }
-      const keys = new Set([...Object.keys(t), ...Object.keys(cur)]);
-      for (const k of keys) {
-        if (TASK_FIELDS.has(k) || k === 'name') continue;
-        if (canonical(t[k]) !== canonical(cur[k])) issues.push({ path: `/spec/tasks/${i}/${k}`, message: `a task's ${k} cannot be updated` });
+  const bad = (path: string, message: string) => void issues.push({ path, message });
+  const object = (v: unknown, path: string) => isObject(v) || v === undefined || bad(path, 'must be an object');
+
+  const maps = (kind: 'label' | 'annotation', x: unknown, y: unknown, path: string) => {
+    if (!object(y, path)) return;
+    let bytes = 0;
+    for (const [k, v] of Object.entries(isObject(y) ? y : {})) if (typeof v === 'string') bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+    diff(x, y, path, (k, _, v, p) => {
+      // Kubernetes checks annotation keys lower-cased, label keys as given.
+      for (const e of qualifiedNameErrors(kind === 'label' ? k : k.toLowerCase())) bad(p, `invalid ${kind} key "${k}": ${e}`);
+      if (v === undefined) return;
+      if (typeof v !== 'string') bad(p, `a${kind === 'label' ? ' label' : 'n annotation'} value must be a string`);
+      else if (kind === 'label') for (const e of labelValueErrors(v)) bad(p, `invalid label value "${v}": ${e}`);
+    });
+    if (kind === 'annotation' && bytes > TOTAL_ANNOTATION_SIZE_LIMIT) bad(path, `annotations may not total more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (got ${bytes})`);
+  };
+
+  const spec = (x: unknown, y: unknown, path: string) => {
+    if (!object(y, path)) return;
+    diff(x, y, path, (k, tx, ty, p) => {
+      if (k === 'minAvailable') count(ty) ?? bad(p, COUNT_RULE);
+      else if (k !== 'tasks') bad(p, `spec.${k} cannot be updated`);
+      else if (!Array.isArray(tx) || !Array.isArray(ty) || tx.length !== ty.length) bad(p, 'tasks cannot be added, removed or replaced by another value');
+      else {
+        ty.forEach((t, i) =>
+          object(t, `${p}/${i}`) &&
+          diff(tx[i], t, `${p}/${i}`, (f, _, v, fp) => {
+            if (f === 'replicas' || f === 'minAvailable') count(v) ?? bad(fp, COUNT_RULE);
+            else if (f === 'template') isObject(v) || bad(fp, 'must be an object (the pod template)');
+            else bad(fp, f === 'name' ? 'tasks cannot be renamed or reordered' : `a task's ${f} cannot be updated`);
+          }),
+        );
       }
     });
-  }
-  if (issues.length > 0) throw unprocessable('field-not-updatable', 'The patch changes task fields that cannot be updated', issues);
+    // Volcano's webhook: a task's minAvailable ≤ its replicas, the job's minAvailable ≤ the total.
+    let total = 0;
+    const tasks = field(y, 'tasks');
+    (Array.isArray(tasks) ? tasks : []).forEach((t, i) => {
+      const r = count(field(t, 'replicas'));
+      const m = count(field(t, 'minAvailable'));
+      total += r ?? 0;
+      if (r !== undefined && m !== undefined && m > r) bad(`${path}/tasks/${i}/minAvailable`, `${m} exceeds the task's replicas ${r}`);
+    });
+    const min = count(field(y, 'minAvailable'));
+    if (min !== undefined && min > total) bad(`${path}/minAvailable`, `${min} exceeds the job's total replicas ${total}`);
+  };
+
+  if (!isObject(after)) return [{ path: '', message: 'the patched job must be an object' }];
+  diff(before, after, '', (k, x, y, p) => {
+    if (k === 'spec') spec(x, y, p);
+    else if (k !== 'metadata') bad(p, `${k} cannot be updated`);
+    else if (object(y, p)) {
+      diff(x, y, p, (mk, mx, my, mp) => {
+        if (mk === 'labels' || mk === 'annotations') maps(mk === 'labels' ? 'label' : 'annotation', mx, my, mp);
+        else if (mk === 'resourceVersion') (typeof my === 'string' && /^[0-9]+$/.test(my)) || bad(mp, 'must be a decimal string');
+        else if (mk !== 'generateName') bad(mp, `metadata.${mk} cannot be updated`);
+        else if (my !== undefined && (typeof my !== 'string' || /[/%]/.test(my))) bad(mp, 'must be a string without "/" or "%"');
+      });
+    }
+  });
+  return issues;
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../lib/core/errors';
 import { createLogger } from '../../../lib/core/log';
 import { runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
 import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
-import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
+import { jobPhase, type VolcanoJob, type VolcanoJobList } from '../../../lib/job/model';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const OLD = '2026-01-01T08:00:00Z';
@@ -99,7 +99,7 @@ describe('runSweep', () => {
       },
       // The annotation writes are real: the relisting sees them.
       onPatch: (_ns, name) => {
-        for (const page of pages.a) for (const j of page) if (j.metadata.name === name) j.metadata.annotations = { [LAST_PHASE_ANNOTATION]: j.status!.state!.phase! };
+        for (const page of pages.a) for (const j of page) if (j.metadata.name === name) j.metadata.annotations = { [LAST_PHASE_ANNOTATION]: jobPhase(j)! };
       },
     });
     const events: SweepEvent[] = [];
