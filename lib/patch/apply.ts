@@ -13,21 +13,18 @@
  * - a `resourceVersion` in the request is the caller's precondition: a mismatch is a final 409.
  */
 import { PATCH_TYPES, DEFAULT_FIELD_MANAGER, type JobApi, type PatchContentType } from '../cci/port';
-import { AppError, unprocessable } from '../core/errors';
+import { AppError, unprocessable, type FieldIssue } from '../core/errors';
 import type { Deadline } from '../core/deadline';
 import { isJsonObject } from '../core/json';
 import { retryOnConflict } from '../upstream/retry';
 import { metadataAlreadyApplied, metadataPatch, planSpecChange } from './plan';
 import type { PatchBody } from './schema';
-import { applyJsonPatch, changeIssues, mergePatch, validateJsonPatch } from './raw';
+import { applyJsonPatch, changeIssues, mergePatch, staticIssues, validateJsonPatch } from './raw';
 import { field, text, type VolcanoJob } from '../job/model';
 
-/** What label/annotation-only merge patches are checked against: a job with no metadata to speak of. */
-const EMPTY_JOB: VolcanoJob = { metadata: { name: '' } };
-
-/** 422 unless the job may become `after` (raw.ts `changeIssues`). */
-function assertStorable(before: VolcanoJob, after: unknown): void {
-  const issues = changeIssues(before, after);
+/** 422 for any issue (raw.ts rules); `body`: paths named as in the structured body (`/labels/k`). */
+function refuse(found: FieldIssue[], body?: boolean): void {
+  const issues = found.map((i) => (body ? { ...i, path: i.path.replace(/^\/metadata(?=\/(labels|annotations))/, '') } : i));
   if (issues.length > 0) throw unprocessable('field-not-updatable', 'The patch touches fields that cannot be updated or sets invalid values', issues);
 }
 
@@ -74,7 +71,7 @@ async function send(
 export async function applyPatchBody(ctx: PatchContext, namespace: string, name: string, body: PatchBody): Promise<VolcanoJob> {
   const opts = { dryRun: body.dryRun === true, fieldManager: body.fieldManager ?? ctx.fieldManager ?? DEFAULT_FIELD_MANAGER };
   const metadata = metadataPatch(body);
-  assertStorable(EMPTY_JOB, mergePatch(EMPTY_JOB, { metadata }));
+  refuse(staticIssues({ metadata }), true);
 
   if (body.replicas === undefined && body.minAvailable === undefined) {
     if (body.resourceVersion !== undefined) metadata.resourceVersion = body.resourceVersion;
@@ -91,7 +88,7 @@ export async function applyPatchBody(ctx: PatchContext, namespace: string, name:
     if (!plan.spec && metadataAlreadyApplied(job, body)) return job; // already as asked: nothing to write
     const patch: Record<string, unknown> = { metadata: { ...metadata, resourceVersion: readVersion } };
     if (plan.spec) patch.spec = plan.spec;
-    assertStorable(job, mergePatch(job, patch));
+    refuse(changeIssues(job, mergePatch(job, patch)));
     return send(ctx, namespace, name, PATCH_TYPES.merge, JSON.stringify(patch), opts, body.resourceVersion);
   });
 }
@@ -117,8 +114,9 @@ export async function applyRawPatch(
   const meta = field(doc, 'metadata');
   const callerVersion = text(field(meta, 'resourceVersion'));
   const applyTo = (job: VolcanoJob) => (ops ? applyJsonPatch(job, ops) : mergePatch(job, doc));
+  // Paths and the values the patch gives are checked before CCI is called at all.
+  refuse(staticIssues(doc, ops));
   if (!ops && Object.keys(doc as object).every((k) => k === 'metadata') && Object.keys(isJsonObject(meta) ? meta : {}).every((k) => /^(labels|annotations|resourceVersion)$/.test(k))) {
-    assertStorable(EMPTY_JOB, applyTo(EMPTY_JOB));
     return send(ctx, namespace, name, contentType, rawText, opts, callerVersion);
   }
 
@@ -128,7 +126,7 @@ export async function applyRawPatch(
     const job = await ctx.client.getJob(namespace, name, ctx.deadline);
     const readVersion = text(job.metadata.resourceVersion);
     const after = applyTo(job);
-    assertStorable(job, after);
+    refuse(changeIssues(job, after));
     const wanted = text(field(field(after, 'metadata'), 'resourceVersion'));
     if (wanted !== readVersion) throw preconditionFailed(namespace, name, wanted ?? '', readVersion);
     const guarded = ops

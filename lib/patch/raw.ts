@@ -15,7 +15,7 @@
 import { badRequest, unprocessable, type FieldIssue } from '../core/errors';
 import { isJsonObject as isObject, type JsonObject } from '../core/json';
 import { escapePointerToken, unescapePointerToken } from '../core/pointer';
-import { count, field, type VolcanoJob } from '../job/model';
+import { count, dict, field, type VolcanoJob } from '../job/model';
 import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
 import { COUNT_RULE } from './schema';
 
@@ -124,77 +124,139 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v) ?? '';
 }
 
-/** Calls `changed` for each key whose value differs between `a` and `b` (own keys of either). */
-function diff(a: unknown, b: unknown, path: string, changed: (key: string, before: unknown, after: unknown, path: string) => void): void {
-  for (const k of new Set([...Object.keys(isObject(a) ? a : {}), ...Object.keys(isObject(b) ? b : {})])) {
-    const x = field(a, k);
-    const y = field(b, k);
-    if (canonical(x) !== canonical(y)) changed(k, x, y, `${path}/${escapePointerToken(k)}`);
+/** A location a patch writes (JSON pointer tokens) and the value it leaves there (undefined: removed). */
+type Touch = [tokens: string[], value: unknown];
+/** The value a `move` or `copy` leaves: known only once applied to the job. */
+const FROM_JOB = Symbol('from the job');
+const pointer = (tokens: string[]) => tokens.map((t) => `/${escapePointerToken(t)}`).join('');
+const INDEX = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * The one rule: may `value` be stored at `tokens`? A message when not. Entries of the label and
+ * annotation maps are touches of their own; a task's template may hold anything below it.
+ */
+function ruleFor([a, b, c, d, ...deeper]: string[], v: unknown): string | undefined {
+  const known = v !== FROM_JOB;
+  if (a === 'metadata' && (b === 'labels' || b === 'annotations') && d === undefined) {
+    const kind = b === 'labels' ? 'label' : 'annotation';
+    if (c === undefined) return !known || v === undefined || isObject(v) ? undefined : `metadata.${b} must be an object of strings`;
+    // Kubernetes checks annotation keys lower-cased, label keys as given.
+    const key = qualifiedNameErrors(kind === 'label' ? c : c.toLowerCase());
+    if (key.length > 0) return `invalid ${kind} key "${c}": ${key.join('; ')}`;
+    if (!known || v === undefined) return undefined;
+    if (typeof v !== 'string') return `a${kind === 'label' ? ' label' : 'n annotation'} value must be a string`;
+    const value = kind === 'label' ? labelValueErrors(v) : [];
+    return value.length > 0 ? `invalid label value "${v}": ${value.join('; ')}` : undefined;
   }
+  if (c === undefined && a === 'metadata' && b === 'generateName') return !known || v === undefined || (typeof v === 'string' && !/[/%]/.test(v)) ? undefined : 'must be a string without "/" or "%"';
+  if (c === undefined && a === 'metadata' && b === 'resourceVersion') return !known || (typeof v === 'string' && /^[0-9]+$/.test(v)) ? undefined : 'must be a decimal string';
+  if (a === 'spec' && b === 'minAvailable' && c === undefined) return !known || count(v) !== undefined ? undefined : COUNT_RULE;
+  if (a === 'spec' && b === 'tasks' && c !== undefined && INDEX.test(c)) {
+    if ((d === 'replicas' || d === 'minAvailable') && deeper.length === 0) return !known || count(v) !== undefined ? undefined : COUNT_RULE;
+    if (d === 'template') return !known || deeper.length > 0 || isObject(v) ? undefined : 'must be an object (the pod template)';
+    if (d === 'name') return 'tasks cannot be renamed or reordered';
+    return d === undefined ? 'tasks cannot be added, removed or replaced' : `a task's ${d} cannot be updated`;
+  }
+  if (a === 'spec' && b === 'tasks' && c === undefined) return Array.isArray(v) ? undefined : 'must be the array of tasks';
+  return `${[a, b, c, d, ...deeper].filter((t) => t !== undefined).join('.') || 'the whole job'} cannot be updated`;
 }
+
+const issuesOf = (touches: Touch[]): FieldIssue[] =>
+  touches.flatMap(([tokens, v]) => {
+    const message = ruleFor(tokens, v);
+    return message === undefined ? [] : [{ path: pointer(tokens), message }];
+  });
+
+/** The entries of a label / annotation map as touches of their own. */
+const withEntries = (tokens: string[], v: unknown, merge?: boolean): Touch[] =>
+  tokens.length === 2 && tokens[0] === 'metadata' && /^(labels|annotations)$/.test(tokens[1]!) && isObject(v)
+    ? [[tokens, v], ...Object.entries(v).map(([k, x]): Touch => [[...tokens, k], merge ? (x ?? undefined) : x])]
+    : [[tokens, v]];
+
+/**
+ * What a patch writes, checked without the job (no call to CCI): every location it sets or
+ * removes, with its value where the patch gives it. Task lists in merge patches are checked for
+ * their updatable fields here; the rest of each task is compared with the job once read.
+ */
+export function staticIssues(doc: unknown, ops?: readonly JsonPatchOp[]): FieldIssue[] {
+  const touches: Touch[] = [];
+  if (ops) {
+    for (const o of ops) {
+      const at = (path: string) => path.split('/').slice(1).map(unescapePointerToken);
+      if (o.op === 'test') continue;
+      if (o.op === 'move') touches.push([at(o.from!), undefined]);
+      touches.push(...withEntries(at(o.path), o.op === 'remove' ? undefined : o.op === 'move' || o.op === 'copy' ? FROM_JOB : o.value));
+    }
+  } else {
+    for (const [k, v] of Object.entries(doc as JsonObject)) {
+      if ((k === 'apiVersion' && v === 'batch.volcano.sh/v1alpha1') || (k === 'kind' && v === 'Job')) continue;
+      if ((k !== 'metadata' && k !== 'spec') || !isObject(v)) touches.push([[k], v ?? undefined]);
+      else {
+        for (const [sk, sv] of Object.entries(v)) {
+          touches.push(...withEntries([k, sk], sv ?? undefined, true));
+          if (k === 'spec' && sk === 'tasks' && Array.isArray(sv)) {
+            sv.forEach((t, i) => {
+              if (!isObject(t)) touches.push([[k, sk, String(i)], t]);
+              else for (const f of ['replicas', 'minAvailable', 'template']) if (Object.hasOwn(t, f)) touches.push([[k, sk, String(i), f], t[f] ?? undefined]);
+            });
+          }
+        }
+      }
+    }
+  }
+  return issuesOf(touches);
+}
+
+const isContainer = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const keysOf = (v: unknown) => (isContainer(v) ? Object.keys(v) : []);
+const own = (v: unknown, k: string) => (isContainer(v) && Object.hasOwn(v, k) ? v[k] : undefined);
 
 /** Everything wrong with storing `after` in place of the job as read, as `{path, message}` issues (empty: storable). */
 export function changeIssues(before: unknown, after: unknown): FieldIssue[] {
+  const touches: Touch[] = [];
   const issues: FieldIssue[] = [];
-  const bad = (path: string, message: string) => void issues.push({ path, message });
-  const object = (v: unknown, path: string) => isObject(v) || v === undefined || bad(path, 'must be an object');
-
-  const maps = (kind: 'label' | 'annotation', x: unknown, y: unknown, path: string) => {
-    if (!object(y, path)) return;
-    let bytes = 0;
-    for (const [k, v] of Object.entries(isObject(y) ? y : {})) if (typeof v === 'string') bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-    diff(x, y, path, (k, _, v, p) => {
-      // Kubernetes checks annotation keys lower-cased, label keys as given.
-      for (const e of qualifiedNameErrors(kind === 'label' ? k : k.toLowerCase())) bad(p, `invalid ${kind} key "${k}": ${e}`);
-      if (v === undefined) return;
-      if (typeof v !== 'string') bad(p, `a${kind === 'label' ? ' label' : 'n annotation'} value must be a string`);
-      else if (kind === 'label') for (const e of labelValueErrors(v)) bad(p, `invalid label value "${v}": ${e}`);
-    });
-    if (kind === 'annotation' && bytes > TOTAL_ANNOTATION_SIZE_LIMIT) bad(path, `annotations may not total more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (got ${bytes})`);
+  /** The locations below `tokens` whose values differ; `descend` says where to look inside. */
+  const diff = (x: unknown, y: unknown, tokens: string[], descend: (t: string[], x: unknown, y: unknown) => boolean) => {
+    for (const k of new Set([...keysOf(x), ...keysOf(y)])) {
+      const a = own(x, k);
+      const b = own(y, k);
+      const t = [...tokens, k];
+      if (canonical(a) !== canonical(b) && !descend(t, a, b)) touches.push([t, b]);
+    }
   };
+  const inside = (t: string[], x: unknown, y: unknown): boolean => {
+    const [a, b, c] = t;
+    if (t.length === 1 && (a === 'metadata' || a === 'spec') && isObject(y)) return diff(x, y, t, inside), true;
+    if (t.length === 2 && a === 'metadata' && (b === 'labels' || b === 'annotations') && isObject(y)) return diff(x, y, t, () => false), true;
+    if (t.length === 2 && a === 'spec' && b === 'tasks' && Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) issues.push({ path: '/spec/tasks', message: `tasks cannot be added or removed (the job has ${x.length}, the patch leaves ${y.length})` });
+      else diff(x, y, t, inside);
+      return true;
+    }
+    return t.length === 3 && a === 'spec' && c !== undefined && isObject(x) && isObject(y) ? (diff(x, y, t, () => false), true) : false;
+  };
+  if (!isObject(after)) return [{ path: '', message: 'the patched job must be an object' }];
+  diff(before, after, [], inside);
+  issues.push(...issuesOf(touches));
 
-  const spec = (x: unknown, y: unknown, path: string) => {
-    if (!object(y, path)) return;
-    diff(x, y, path, (k, tx, ty, p) => {
-      if (k === 'minAvailable') count(ty) ?? bad(p, COUNT_RULE);
-      else if (k !== 'tasks') bad(p, `spec.${k} cannot be updated`);
-      else if (!Array.isArray(tx) || !Array.isArray(ty) || tx.length !== ty.length) bad(p, 'tasks cannot be added, removed or replaced by another value');
-      else {
-        ty.forEach((t, i) =>
-          object(t, `${p}/${i}`) &&
-          diff(tx[i], t, `${p}/${i}`, (f, _, v, fp) => {
-            if (f === 'replicas' || f === 'minAvailable') count(v) ?? bad(fp, COUNT_RULE);
-            else if (f === 'template') isObject(v) || bad(fp, 'must be an object (the pod template)');
-            else bad(fp, f === 'name' ? 'tasks cannot be renamed or reordered' : `a task's ${f} cannot be updated`);
-          }),
-        );
-      }
-    });
-    // Volcano's webhook: a task's minAvailable ≤ its replicas, the job's minAvailable ≤ the total.
+  const meta = field(after, 'metadata');
+  let bytes = 0;
+  for (const [k, v] of Object.entries(dict(field(meta, 'annotations')) ?? {})) if (typeof v === 'string') bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (bytes > TOTAL_ANNOTATION_SIZE_LIMIT) issues.push({ path: '/metadata/annotations', message: `annotations may not total more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (got ${bytes})` });
+
+  // Volcano's webhook, when the spec changes: a task's minAvailable ≤ its replicas, the job's minAvailable ≤ the total.
+  const spec = field(after, 'spec');
+  if (canonical(field(before, 'spec')) !== canonical(spec)) {
     let total = 0;
-    const tasks = field(y, 'tasks');
+    const tasks = field(spec, 'tasks');
     (Array.isArray(tasks) ? tasks : []).forEach((t, i) => {
       const r = count(field(t, 'replicas'));
       const m = count(field(t, 'minAvailable'));
       total += r ?? 0;
-      if (r !== undefined && m !== undefined && m > r) bad(`${path}/tasks/${i}/minAvailable`, `${m} exceeds the task's replicas ${r}`);
+      if (r !== undefined && m !== undefined && m > r) issues.push({ path: `/spec/tasks/${i}/minAvailable`, message: `${m} exceeds the task's replicas ${r}` });
     });
-    const min = count(field(y, 'minAvailable'));
-    if (min !== undefined && min > total) bad(`${path}/minAvailable`, `${min} exceeds the job's total replicas ${total}`);
-  };
-
-  if (!isObject(after)) return [{ path: '', message: 'the patched job must be an object' }];
-  diff(before, after, '', (k, x, y, p) => {
-    if (k === 'spec') spec(x, y, p);
-    else if (k !== 'metadata') bad(p, `${k} cannot be updated`);
-    else if (object(y, p)) {
-      diff(x, y, p, (mk, mx, my, mp) => {
-        if (mk === 'labels' || mk === 'annotations') maps(mk === 'labels' ? 'label' : 'annotation', mx, my, mp);
-        else if (mk === 'resourceVersion') (typeof my === 'string' && /^[0-9]+$/.test(my)) || bad(mp, 'must be a decimal string');
-        else if (mk !== 'generateName') bad(mp, `metadata.${mk} cannot be updated`);
-        else if (my !== undefined && (typeof my !== 'string' || /[/%]/.test(my))) bad(mp, 'must be a string without "/" or "%"');
-      });
-    }
-  });
+    const min = count(field(spec, 'minAvailable'));
+    if (min !== undefined && min > total) issues.push({ path: '/spec/minAvailable', message: `${min} exceeds the job's total replicas ${total}` });
+  }
   return issues;
 }

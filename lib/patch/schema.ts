@@ -29,8 +29,13 @@ function entries<V>(valid: (v: unknown) => boolean, message: string) {
   );
 }
 
-/** Kubernetes' fieldManager rule: at most 128 printable characters. */
-export const isFieldManager = (v: string) => /^[^\p{C}]{1,128}$/u.test(v);
+/**
+ * Kubernetes' fieldManager rule (apimachinery ValidateFieldManager): at most 128 bytes (Go's
+ * `len`), every rune printable (Go's unicode.IsPrint: letters, marks, numbers, punctuation,
+ * symbols and the ASCII space).
+ */
+export const FIELD_MANAGER_RULE = 'must be 1 to 128 bytes of printable characters';
+export const isFieldManager = (v: string) => Buffer.byteLength(v) <= 128 && /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u.test(v);
 
 function patchFields() {
   // Refinements with their own messages rather than z.int()/z.minimum()/z.regex(): the same
@@ -45,7 +50,7 @@ function patchFields() {
     resourceVersion: z.optional(z.string().check(z.refine((v: string) => /^[0-9]+$/.test(v), { error: 'must be a decimal string' }))),
     dryRun: z.optional(z.boolean()),
     fieldManager: z.optional(
-      z.string().check(z.refine(isFieldManager, { error: 'must be 1 to 128 printable characters' })),
+      z.string().check(z.refine(isFieldManager, { error: FIELD_MANAGER_RULE })),
     ),
   };
 }

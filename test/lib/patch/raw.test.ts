@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/core/errors';
 import type { VolcanoJob } from '../../../lib/job/model';
-import { applyJsonPatch, changeIssues, mergePatch, validateJsonPatch, type JsonPatchOp } from '../../../lib/patch/raw';
+import { applyJsonPatch, changeIssues, mergePatch, staticIssues, validateJsonPatch, type JsonPatchOp } from '../../../lib/patch/raw';
 
 function statusOf(fn: () => unknown): number | undefined {
   try {
@@ -148,5 +148,31 @@ describe('JSON patch application', () => {
     applyJsonPatch(j, [{ op: 'remove', path: '/spec/tasks/0' }, { op: 'add', path: '/metadata/labels/x', value: 'y' }]);
     mergePatch(j, { metadata: { labels: null } });
     expect(JSON.stringify(j)).toBe(before);
+  });
+});
+
+describe('static checks (before CCI is called)', () => {
+  it.each<[string, JsonPatchOp[], string[]]>([
+    ['null replicas', [{ op: 'replace', path: '/spec/tasks/0/replicas', value: null }], ['/spec/tasks/0/replicas']],
+    ['negative minAvailable', [{ op: 'replace', path: '/spec/tasks/0/minAvailable', value: -1 }], ['/spec/tasks/0/minAvailable']],
+    ['fractional, string, too large counts', [
+      { op: 'replace', path: '/spec/minAvailable', value: 0.5 },
+      { op: 'replace', path: '/spec/tasks/1/replicas', value: '3' },
+      { op: 'replace', path: '/spec/tasks/2/replicas', value: 2_147_483_648 },
+    ], ['/spec/minAvailable', '/spec/tasks/1/replicas', '/spec/tasks/2/replicas']],
+    ['invalid label keys and values', [{ op: 'add', path: '/metadata/labels/bad key', value: 'v' }, { op: 'add', path: '/metadata/labels', value: { ok: 'bad value!', n: null } }], ['/metadata/labels/bad key', '/metadata/labels/ok', '/metadata/labels/n']],
+    ['a template that is not an object', [{ op: 'add', path: '/spec/tasks/0/template', value: 'x' }], ['/spec/tasks/0/template']],
+    ['paths outside the updatable fields', [{ op: 'replace', path: '/spec/queue', value: 'q' }, { op: 'remove', path: '/metadata/finalizers' }, { op: 'move', from: '/metadata/name', path: '/metadata/labels/x' }, { op: 'add', path: '', value: {} }], ['/spec/queue', '/metadata/finalizers', '/metadata/name', '']],
+    ['whole tasks', [{ op: 'add', path: '/spec/tasks/-', value: {} }, { op: 'remove', path: '/spec/tasks/0' }], ['/spec/tasks/-', '/spec/tasks/0']],
+  ])('JSON patch: %s', (_, ops, expected) => expect(paths(staticIssues(ops, ops))).toEqual(expected));
+
+  it('JSON patch: valid ops and moves whose value is only known from the job pass', () => {
+    expect(staticIssues(null, [{ op: 'replace', path: '/spec/tasks/0/replicas', value: 3 }, { op: 'copy', from: '/spec/queue', path: '/metadata/labels/q' }, { op: 'test', path: '/status', value: 1 }])).toEqual([]);
+  });
+
+  it('merge patch: null removes map entries (fine) but other fields (refused); task lists checked field by field', () => {
+    expect(staticIssues({ metadata: { labels: { a: null, b: 'c' }, annotations: null, resourceVersion: '3' }, apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' })).toEqual([]);
+    expect(paths(staticIssues({ metadata: { finalizers: null, resourceVersion: 'x' }, status: null, kind: 'Pod' }))).toEqual(['/metadata/finalizers', '/metadata/resourceVersion', '/status', '/kind']);
+    expect(paths(staticIssues({ spec: { minAvailable: -1, tasks: [{ name: 'a', replicas: null, template: 'x' }, 5] } }))).toEqual(['/spec/minAvailable', '/spec/tasks/0/replicas', '/spec/tasks/0/template', '/spec/tasks/1']);
   });
 });
