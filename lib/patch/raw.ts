@@ -20,7 +20,6 @@ import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } fr
 import { COUNT_RULE } from './schema';
 
 const MAX_JSON_PATCH_OPS = 10_000;
-const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 export interface JsonPatchOp {
   op: string;
@@ -36,12 +35,11 @@ export function validateJsonPatch(doc: unknown): JsonPatchOp[] {
     throw unprocessable('too-many-ops', `A JSON Patch may hold at most ${MAX_JSON_PATCH_OPS} operations (got ${doc.length})`);
   }
   const malformed: FieldIssue[] = [];
-  doc.forEach((op: JsonPatchOp, i) => {
-    const path = `/${i}`;
-    if (!isObject(op) || !OPS.has(op.op) || typeof op.path !== 'string') {
-      malformed.push({ path, message: 'each operation needs "op" (add, remove, replace, move, copy, test) and a string "path"' });
-    } else if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') malformed.push({ path: `${path}/from`, message: `"${op.op}" needs a string "from"` });
-    else if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value')) malformed.push({ path: `${path}/value`, message: `"${op.op}" needs a "value"` });
+  doc.forEach((o: JsonPatchOp, i) => {
+    const needs = isObject(o) && { add: 'value', replace: 'value', test: 'value', move: 'from', copy: 'from', remove: 'path' }[o.op];
+    if (!needs || typeof o.path !== 'string' || (needs === 'from' ? typeof o.from !== 'string' : !Object.hasOwn(o, needs))) {
+      malformed.push({ path: `/${i}`, message: 'needs "op" (add, remove, replace, move, copy, test), a string "path", and "value" (add, replace, test) or a string "from" (move, copy)' });
+    }
   });
   if (malformed.length > 0) throw badRequest('invalid-body', 'The JSON Patch is malformed', malformed);
   return doc;
@@ -59,6 +57,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 type Container = JsonObject | unknown[];
+const isContainer = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 const fail = (why: string): never => {
   throw new Error(why);
@@ -72,11 +71,11 @@ function child(at: unknown, token: string): unknown {
   return isObject(at) && Object.hasOwn(at, token) ? at[token] : fail(`no "${token}"`);
 }
 function locate(doc: unknown, path: string): [Container, string] {
-  if (!path.startsWith('/')) fail('a path must start with "/"');
+  if (path[0] !== '/') fail('not a pointer');
   const tokens = path.split('/').slice(1).map(unescapePointerToken);
   const last = tokens.pop()!;
   const parent = tokens.reduce(child, doc);
-  return isObject(parent) || Array.isArray(parent) ? [parent, last] : fail('its parent is not an object or array');
+  return isContainer(parent) ? [parent, last] : fail('no parent');
 }
 const read = (doc: unknown, path: string) => (path === '' ? doc : child(...locate(doc, path)));
 const put = (doc: unknown, path: string, value: unknown, replace: boolean) => {
@@ -104,9 +103,8 @@ export function applyJsonPatch(job: VolcanoJob, ops: readonly JsonPatchOp[]): un
       else if (o.op === 'move') put(doc, o.path, remove(doc, o.from!), false);
       else put(doc, o.path, o.op === 'copy' ? JSON.parse(JSON.stringify(read(doc, o.from!))) : o.value, o.op === 'replace');
     } catch (err) {
-      throw unprocessable('patch-failed', `JSON Patch operation ${i} (${o.op} ${o.path}) cannot be applied: ${(err as Error).message}`, [
-        { path: `/${i}`, message: (err as Error).message },
-      ]);
+      const message = (err as Error).message;
+      throw unprocessable('patch-failed', `JSON Patch operation ${i} cannot be applied: ${message}`, [{ path: `/${i}`, message }]);
     }
   });
   return doc;
@@ -139,7 +137,7 @@ function ruleFor([a, b, c, d, ...deeper]: string[], v: unknown): string | undefi
   const known = v !== FROM_JOB;
   if (a === 'metadata' && (b === 'labels' || b === 'annotations') && d === undefined) {
     const kind = b === 'labels' ? 'label' : 'annotation';
-    if (c === undefined) return !known || v === undefined || isObject(v) ? undefined : `metadata.${b} must be an object of strings`;
+    if (c === undefined) return !known || v === undefined || isObject(v) ? undefined : 'must be an object of strings';
     // Kubernetes checks annotation keys lower-cased, label keys as given.
     const key = qualifiedNameErrors(kind === 'label' ? c : c.toLowerCase());
     if (key.length > 0) return `invalid ${kind} key "${c}": ${key.join('; ')}`;
@@ -153,7 +151,7 @@ function ruleFor([a, b, c, d, ...deeper]: string[], v: unknown): string | undefi
   if (a === 'spec' && b === 'minAvailable' && c === undefined) return !known || count(v) !== undefined ? undefined : COUNT_RULE;
   if (a === 'spec' && b === 'tasks' && c !== undefined && INDEX.test(c)) {
     if ((d === 'replicas' || d === 'minAvailable') && deeper.length === 0) return !known || count(v) !== undefined ? undefined : COUNT_RULE;
-    if (d === 'template') return !known || deeper.length > 0 || isObject(v) ? undefined : 'must be an object (the pod template)';
+    if (d === 'template') return !known || deeper.length > 0 || isObject(v) ? undefined : 'must be an object';
     if (d === 'name') return 'tasks cannot be renamed or reordered';
     return d === undefined ? 'tasks cannot be added, removed or replaced' : `a task's ${d} cannot be updated`;
   }
@@ -168,15 +166,15 @@ const issuesOf = (touches: Touch[]): FieldIssue[] =>
   });
 
 /** The entries of a label / annotation map as touches of their own. */
-const withEntries = (tokens: string[], v: unknown, merge?: boolean): Touch[] =>
+const withEntries = (tokens: string[], v: unknown): Touch[] =>
   tokens.length === 2 && tokens[0] === 'metadata' && /^(labels|annotations)$/.test(tokens[1]!) && isObject(v)
-    ? [[tokens, v], ...Object.entries(v).map(([k, x]): Touch => [[...tokens, k], merge ? (x ?? undefined) : x])]
+    ? [[tokens, v], ...Object.entries(v).map(([k, x]): Touch => [[...tokens, k], x])]
     : [[tokens, v]];
 
 /**
  * What a patch writes, checked without the job (no call to CCI): every location it sets or
- * removes, with its value where the patch gives it. Task lists in merge patches are checked for
- * their updatable fields here; the rest of each task is compared with the job once read.
+ * removes, with its value where the patch gives it. A task list replaced by a merge patch is
+ * compared with the job's once read (changeIssues).
  */
 export function staticIssues(doc: unknown, ops?: readonly JsonPatchOp[]): FieldIssue[] {
   const touches: Touch[] = [];
@@ -187,32 +185,21 @@ export function staticIssues(doc: unknown, ops?: readonly JsonPatchOp[]): FieldI
       if (o.op === 'move') touches.push([at(o.from!), undefined]);
       touches.push(...withEntries(at(o.path), o.op === 'remove' ? undefined : o.op === 'move' || o.op === 'copy' ? FROM_JOB : o.value));
     }
-  } else {
-    for (const [k, v] of Object.entries(doc as JsonObject)) {
-      if ((k === 'apiVersion' && v === 'batch.volcano.sh/v1alpha1') || (k === 'kind' && v === 'Job')) continue;
-      if ((k !== 'metadata' && k !== 'spec') || !isObject(v)) touches.push([[k], v ?? undefined]);
-      else {
-        for (const [sk, sv] of Object.entries(v)) {
-          touches.push(...withEntries([k, sk], sv ?? undefined, true));
-          if (k === 'spec' && sk === 'tasks' && Array.isArray(sv)) {
-            sv.forEach((t, i) => {
-              if (!isObject(t)) touches.push([[k, sk, String(i)], t]);
-              else for (const f of ['replicas', 'minAvailable', 'template']) if (Object.hasOwn(t, f)) touches.push([[k, sk, String(i), f], t[f] ?? undefined]);
-            });
-          }
-        }
-      }
-    }
+    return issuesOf(touches);
   }
-  return issuesOf(touches);
+  // A merge patch is checked as the change it makes to a probe holding what it removes (so each
+  // removal shows), without the Volcano cross-checks that need the real task list.
+  const probe = (d: unknown): unknown => isObject(d) ? Object.fromEntries(Object.entries(d).flatMap(([k, v]) => (v === null ? [[k, 0]] : isObject(v) ? [[k, probe(v)]] : []))) : undefined;
+  const before = { ...(probe(doc) as object), apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' };
+  return changeIssues(before, mergePatch(before, doc), false);
 }
 
-const isContainer = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 const keysOf = (v: unknown) => (isContainer(v) ? Object.keys(v) : []);
 const own = (v: unknown, k: string) => (isContainer(v) && Object.hasOwn(v, k) ? v[k] : undefined);
 
 /** Everything wrong with storing `after` in place of the job as read, as `{path, message}` issues (empty: storable). */
-export function changeIssues(before: unknown, after: unknown): FieldIssue[] {
+export function changeIssues(before: unknown, after: unknown, volcano = true): FieldIssue[] {
   const touches: Touch[] = [];
   const issues: FieldIssue[] = [];
   /** The locations below `tokens` whose values differ; `descend` says where to look inside. */
@@ -229,13 +216,12 @@ export function changeIssues(before: unknown, after: unknown): FieldIssue[] {
     if (t.length === 1 && (a === 'metadata' || a === 'spec') && isObject(y)) return diff(x, y, t, inside), true;
     if (t.length === 2 && a === 'metadata' && (b === 'labels' || b === 'annotations') && isObject(y)) return diff(x, y, t, () => false), true;
     if (t.length === 2 && a === 'spec' && b === 'tasks' && Array.isArray(x) && Array.isArray(y)) {
-      if (x.length !== y.length) issues.push({ path: '/spec/tasks', message: `tasks cannot be added or removed (the job has ${x.length}, the patch leaves ${y.length})` });
+      if (x.length !== y.length) issues.push({ path: '/spec/tasks', message: 'tasks cannot be added or removed' });
       else diff(x, y, t, inside);
       return true;
     }
     return t.length === 3 && a === 'spec' && c !== undefined && isObject(x) && isObject(y) ? (diff(x, y, t, () => false), true) : false;
   };
-  if (!isObject(after)) return [{ path: '', message: 'the patched job must be an object' }];
   diff(before, after, [], inside);
   issues.push(...issuesOf(touches));
 
@@ -246,7 +232,7 @@ export function changeIssues(before: unknown, after: unknown): FieldIssue[] {
 
   // Volcano's webhook, when the spec changes: a task's minAvailable ≤ its replicas, the job's minAvailable ≤ the total.
   const spec = field(after, 'spec');
-  if (canonical(field(before, 'spec')) !== canonical(spec)) {
+  if (volcano && canonical(field(before, 'spec')) !== canonical(spec)) {
     let total = 0;
     const tasks = field(spec, 'tasks');
     (Array.isArray(tasks) ? tasks : []).forEach((t, i) => {

@@ -93,7 +93,7 @@ function bodyOf(event: Dict): Buffer {
   const base64 = event.isBase64Encoded === true || event.isBase64Encoded === 'true';
   // Measured after decoding (base64 may carry line breaks); only what could never decode small
   // enough is refused before decoding.
-  if (body.length > 2 * MAX_BODY_BYTES) throw tooLarge(base64 ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body));
+  if (body.length > 2 * MAX_BODY_BYTES) throw tooLarge(body.length);
   const bytes = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge(bytes.length);
   return bytes;

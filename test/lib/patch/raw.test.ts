@@ -170,9 +170,12 @@ describe('static checks (before CCI is called)', () => {
     expect(staticIssues(null, [{ op: 'replace', path: '/spec/tasks/0/replicas', value: 3 }, { op: 'copy', from: '/spec/queue', path: '/metadata/labels/q' }, { op: 'test', path: '/status', value: 1 }])).toEqual([]);
   });
 
-  it('merge patch: null removes map entries (fine) but other fields (refused); task lists checked field by field', () => {
+  it('merge patch: null removes map entries (fine) but other fields (refused); task lists wait for the job', () => {
     expect(staticIssues({ metadata: { labels: { a: null, b: 'c' }, annotations: null, resourceVersion: '3' }, apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' })).toEqual([]);
     expect(paths(staticIssues({ metadata: { finalizers: null, resourceVersion: 'x' }, status: null, kind: 'Pod' }))).toEqual(['/metadata/finalizers', '/metadata/resourceVersion', '/status', '/kind']);
-    expect(paths(staticIssues({ spec: { minAvailable: -1, tasks: [{ name: 'a', replicas: null, template: 'x' }, 5] } }))).toEqual(['/spec/minAvailable', '/spec/tasks/0/replicas', '/spec/tasks/0/template', '/spec/tasks/1']);
+    expect(paths(staticIssues({ spec: { minAvailable: -1, tasks: [{ name: 'a', replicas: null }] } }))).toEqual(['/spec/minAvailable']);
+    expect(paths(staticIssues({ spec: { tasks: null, queue: 'q' }, metadata: { labels: 'x', annotations: { 'bad key': 'v' } } })).sort()).toEqual(['/metadata/annotations/bad key', '/metadata/labels', '/spec/queue', '/spec/tasks']);
+    // A merge patch of only the job's size in minAvailable is not cross-checked without the tasks.
+    expect(staticIssues({ spec: { minAvailable: 7 } })).toEqual([]);
   });
 });
