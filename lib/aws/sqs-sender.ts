@@ -102,7 +102,7 @@ export async function sendMessages(queueUrl: string, messages: readonly Outgoing
                   ...(m.deduplicationId ? { MessageDeduplicationId: m.deduplicationId } : {}),
                 })),
               }),
-              { abortSignal: AbortSignal.timeout(timeoutMs) },
+              { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))) },
             );
           } catch (err) {
             const reason = err instanceof Error ? `${err.name}: ${err.message}` : 'send failed';
