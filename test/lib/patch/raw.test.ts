@@ -179,3 +179,17 @@ describe('static checks (before CCI is called)', () => {
     expect(staticIssues({ spec: { minAvailable: 7 } })).toEqual([]);
   });
 });
+
+describe('label and annotation rules (every path: structured bodies name them /labels/..., raw patches /metadata/labels/...)', () => {
+  const meta = (m: Record<string, unknown>) => staticIssues({ metadata: m });
+  it('accepts prefixed keys and empty values, refuses bad keys and values', () => {
+    expect(meta({ labels: { 'app.kubernetes.io/name': 'x', empty: '', gone: null } })).toEqual([]);
+    const issues = meta({ labels: { 'bad key': 'v', ok: 'bad value!', 'a/b/c': 'x', [`${'x'.repeat(64)}`]: 'y' } });
+    expect(paths(issues)).toEqual(expect.arrayContaining(['/metadata/labels/bad key', '/metadata/labels/ok', '/metadata/labels/a~1b~1c']));
+    expect(issues).toHaveLength(4);
+  });
+  it('checks annotation keys lower-cased and the 256 KiB total', () => {
+    expect(meta({ annotations: { 'Example.COM/Owner': 'anything at all, even spaces' } })).toEqual([]);
+    expect(paths(meta({ annotations: { big: 'x'.repeat(262_145) } }))).toEqual(['/metadata/annotations']);
+  });
+});
