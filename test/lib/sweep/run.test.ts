@@ -190,3 +190,14 @@ describe('runSweep', () => {
     expect(recs.find((r) => r.Namespace === 'a')).toMatchObject({ Jobs: 1, Stuck: 1, 'Phase.Pending': 1 });
   });
 });
+
+describe('odd and built-in phase names', () => {
+  it('phases named constructor, __proto__, toString are counted like any other; odd fields are no crash', async () => {
+    const odd = { metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
+    const client = new FakeClient({ a: [[mk('c1', 'constructor'), mk('c2', 'constructor'), mk('p', '__proto__'), mk('t', 'toString'), odd]] });
+    const r = await runSweep(opts(client, { pageSize: 10 }));
+    expect(JSON.stringify(r.phases)).toBe('{"constructor":2,"__proto__":1,"toString":1,"Unknown":1}');
+    expect(Object.getPrototypeOf(r.phases)).toBe(Object.prototype);
+    expect(r.failures).toBeUndefined();
+  });
+});
