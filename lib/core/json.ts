@@ -49,3 +49,26 @@ export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string |
   }
   return undefined;
 }
+
+/**
+ * The depth half of `jsonProblem` alone, for a check on every upstream answer (each job of a
+ * sweep's pages): no string is tested and no [key, value] pair is built, so it costs a fraction of
+ * the parse. Same depth rule: true when an object or array sits `maxDepth` levels down.
+ */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [0];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= maxDepth) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof x === 'object' && x !== null) {
+        stack.push(x);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}

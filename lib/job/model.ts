@@ -9,7 +9,7 @@
  * upstream answer, and zod would be the largest part of the getJob bundle. Inputs from callers
  * (PATCH bodies, queue messages) are zod schemas (lib/patch/schema.ts).
  */
-import { isJsonObject, jsonProblem, type JsonObject } from '../core/json';
+import { isJsonObject, nestedDeeperThan, type JsonObject } from '../core/json';
 
 export type VolcanoTask = JsonObject;
 
@@ -49,7 +49,7 @@ export const tasksOf = (job: VolcanoJob): VolcanoTask[] => {
 const MAX_ANSWER_DEPTH = 1000;
 
 function isJob(v: unknown): v is VolcanoJob {
-  return isDict(v) && v.kind === 'Job' && typeof v.apiVersion === 'string' && typeof field(v.metadata, 'name') === 'string' && !jsonProblem(v, MAX_ANSWER_DEPTH)?.startsWith('n');
+  return isDict(v) && v.kind === 'Job' && typeof v.apiVersion === 'string' && typeof field(v.metadata, 'name') === 'string' && !nestedDeeperThan(v, MAX_ANSWER_DEPTH);
 }
 
 /** `Job` objects only: a Status, a JobList or an HTML page from a proxy is not a Job. */

@@ -9,7 +9,7 @@
  *   stuck event is sent once per episode; leaving the waiting phase removes it.
  * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
  */
-import { field, jobPhase, jobState, stringMap, text, type VolcanoJob } from '../job/model';
+import { field, jobPhase, jobState, text, type VolcanoJob } from '../job/model';
 
 export const LAST_PHASE_ANNOTATION = 'volcano-job-functions/last-phase';
 export const STUCK_SINCE_ANNOTATION = 'volcano-job-functions/stuck-since';
@@ -66,9 +66,9 @@ export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, st
   if (phase === undefined) return { phase, newlyStuck: false };
 
   const name = job.metadata.name;
-  const annotations = stringMap(job.metadata.annotations);
-  const lastPhase = annotations[LAST_PHASE_ANNOTATION];
-  const recordedStuck = annotations[STUCK_SINCE_ANNOTATION];
+  // Read in place (own string entries only, as stringMap keeps them): no copy of the map per job.
+  const lastPhase = text(field(job.metadata.annotations, LAST_PHASE_ANNOTATION));
+  const recordedStuck = text(field(job.metadata.annotations, STUCK_SINCE_ANNOTATION));
   const since = stuckSince(job, nowMs, stuckAfterMs);
 
   const out: JobObservation = { phase, newlyStuck: false };

@@ -1,6 +1,6 @@
 /** The one plain-object check and the two JSON parse helpers. */
 import { describe, expect, it } from 'vitest';
-import { isJsonObject, jsonProblem, MAX_JSON_DEPTH, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
+import { isJsonObject, jsonProblem, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
 
 describe('isJsonObject', () => {
   it('objects only: not null, arrays or primitives', () => {
@@ -55,5 +55,26 @@ describe('jsonProblem', () => {
     expect(jsonProblem(JSON.parse('{"a":"\\ud800"}'))).toMatch(/lone surrogate/);
     expect(jsonProblem(JSON.parse('{"\\udc00":"x"}'))).toMatch(/lone surrogate/);
     expect(jsonProblem(JSON.parse('{"a":"\\ud83d\\ude00"}'))).toBeUndefined();
+  });
+});
+
+describe('nestedDeeperThan', () => {
+  it('draws the line where jsonProblem does, for objects and arrays, iteratively', () => {
+    expect(nestedDeeperThan(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestedDeeperThan(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestedDeeperThan(nested(200_000), 1_000)).toBe(true);
+    const objects = (n: number): unknown => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n));
+    expect(nestedDeeperThan(objects(3), 3)).toBe(!!jsonProblem(objects(3), 3));
+    expect(nestedDeeperThan(objects(4), 3)).toBe(!!jsonProblem(objects(4), 3));
+    expect(nestedDeeperThan(objects(4), 3)).toBe(true);
+    expect(nestedDeeperThan('x', 0)).toBe(false);
+  });
+
+  it('looks at depth only: a lone surrogate does not hide a deep value behind it', () => {
+    const v = JSON.parse('{"b":' + '['.repeat(50) + ']'.repeat(50) + ',"a":"\\ud800"}');
+    expect(jsonProblem(v, 10)).toMatch(/lone surrogate/);
+    expect(nestedDeeperThan(v, 10)).toBe(true);
+    expect(nestedDeeperThan(JSON.parse('{"__proto__":{"constructor":[[]]}}'), 4)).toBe(false);
+    expect(nestedDeeperThan(JSON.parse('{"__proto__":{"constructor":[[]]}}'), 3)).toBe(true);
   });
 });
