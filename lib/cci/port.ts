@@ -24,7 +24,7 @@ export interface PatchOptions {
  * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
  * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
  */
-export const ANSWER_CHARS: unique symbol = Symbol('answerChars');
+export const ANSWER_CHARS: unique symbol = Symbol();
 
 /** A page of jobs as `listJobs` returns it. */
 export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };

@@ -34,41 +34,34 @@ export const MAX_JSON_DEPTH = 100;
 
 /**
  * Why a parsed JSON value cannot be used, or undefined: nested deeper than `maxDepth`, or holding a
- * string (key or value) with a lone surrogate, which no UTF-8 peer can store. Iterative, so any
- * depth JSON.parse accepts is measured without recursion; everything that walks a value afterwards
- * (validation, JSON.stringify) then stays within the stack.
+ * string (key or value) with a lone surrogate, which no UTF-8 peer can store. The depth is measured
+ * first and without recursion (`nestedDeeperThan`), so any depth JSON.parse accepts is safe to
+ * measure; the string walk after it then recurses at most `maxDepth` deep, and so does everything
+ * that walks the value afterwards (validation, JSON.stringify).
  */
 export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v === 'string' && /\p{Cs}/u.test(v)) return 'a string holds invalid Unicode (a lone surrogate)';
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= maxDepth) return `nested deeper than ${maxDepth} levels`;
-    for (const [k, x] of Object.entries(v)) stack.push([k, 0], [x, depth + 1]);
-  }
-  return undefined;
+  if (nestedDeeperThan(value, maxDepth)) return `nested deeper than ${maxDepth} levels`;
+  const lone = (v: unknown): boolean =>
+    typeof v === 'string' ? /\p{Cs}/u.test(v) : typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => lone(k) || lone(x));
+  return lone(value) ? 'a string holds invalid Unicode (a lone surrogate)' : undefined;
 }
 
 /**
- * The depth half of `jsonProblem` alone, for a check on every upstream answer (each job of a
+ * The depth half of `jsonProblem`, alone for a check on every upstream answer (each job of a
  * sweep's pages): no string is tested and no [key, value] pair is built, so it costs a fraction of
  * the parse. Same depth rule: true when an object or array sits `maxDepth` levels down.
  */
 export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
-  const stack: unknown[] = [value];
-  const depths: number[] = [0];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    const depth = depths.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= maxDepth) return true;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof x === 'object' && x !== null) {
-        stack.push(x);
-        depths.push(depth + 1);
-      }
+  // Level by level: `level` holds the values `depth` levels down.
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (typeof v !== 'object' || v === null) continue;
+      if (depth >= maxDepth) return true;
+      for (const x of Array.isArray(v) ? v : Object.values(v)) next.push(x);
     }
+    level = next;
   }
   return false;
 }

@@ -70,10 +70,11 @@ describe('nestedDeeperThan', () => {
     expect(nestedDeeperThan('x', 0)).toBe(false);
   });
 
-  it('looks at depth only: a lone surrogate does not hide a deep value behind it', () => {
+  it('looks at depth only, and jsonProblem looks at it first: a lone surrogate hides no deep value', () => {
     const v = JSON.parse('{"b":' + '['.repeat(50) + ']'.repeat(50) + ',"a":"\\ud800"}');
-    expect(jsonProblem(v, 10)).toMatch(/lone surrogate/);
     expect(nestedDeeperThan(v, 10)).toBe(true);
+    expect(jsonProblem(v, 10)).toMatch(/deeper than 10/);
+    expect(jsonProblem(v, 100)).toMatch(/lone surrogate/);
     expect(nestedDeeperThan(JSON.parse('{"__proto__":{"constructor":[[]]}}'), 4)).toBe(false);
     expect(nestedDeeperThan(JSON.parse('{"__proto__":{"constructor":[[]]}}'), 3)).toBe(true);
   });
