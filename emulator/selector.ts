@@ -118,27 +118,35 @@ export function parseLabelSelector(input: string): Requirement[] {
       next();
       const lp = next();
       if (lp.t !== '(') throw new SelectorError(`unable to parse requirement: found '${tokText(lp)}', expected: '('`);
+      // As apimachinery's parseValues / parseIdentifiersList: `()`, `(,` `,,` and `,)` stand for the empty value.
       const values: string[] = [];
-      for (;;) {
-        const vt = next();
-        if (vt.t === ')') {
-          if (values.length > 0) throw new SelectorError(`unable to parse requirement: found ')', expected: identifier`);
-          break;
+      const isValue = (t: Tok) => t.t === 'id' || t.t === 'in' || t.t === 'notin';
+      if (peek().t === ')') {
+        next();
+        values.push('');
+      } else {
+        if (!isValue(peek()) && peek().t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(peek())}', expected: ',', ')' or identifier`);
+        for (;;) {
+          const vt = next();
+          if (isValue(vt)) {
+            values.push(tokText(vt));
+            const sep = peek();
+            if (sep.t === ')') break;
+            if (sep.t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(sep)}', expected: ',' or ')'`);
+          } else if (vt.t === ',') {
+            if (values.length === 0) values.push('');
+            if (peek().t === ')') {
+              values.push('');
+              break;
+            }
+            if (peek().t === ',') {
+              next();
+              values.push('');
+            }
+          } else throw new SelectorError(`unable to parse requirement: found '${tokText(vt)}', expected: ',', or identifier`);
         }
-        let value: string;
-        if (vt.t === 'id') value = vt.v;
-        else if (vt.t === 'in' || vt.t === 'notin') value = vt.t;
-        else if (vt.t === ',') {
-          value = '';
-          p--;
-        } else throw new SelectorError(`unable to parse requirement: found '${tokText(vt)}', expected: ',', ')' or identifier`);
-        values.push(value);
-        const sep = next();
-        if (sep.t === ')') break;
-        if (sep.t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(sep)}', expected: ',' or ')'`);
+        next();
       }
-      if (values.length === 0)
-        throw new SelectorError(`unable to parse requirement: values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
       req = { key, op: after.t, values };
     } else {
       throw new SelectorError(`unable to parse requirement: found '${tokText(after)}', expected: in, notin, =, ==, !=, gt, lt`);

@@ -9,6 +9,7 @@ import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
 import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
+import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
 import { exchange } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
@@ -34,7 +35,7 @@ interface Call {
   subject: string;
 }
 
-const API_PREFIX = '/apis/batch.volcano.sh/v1alpha1/namespaces';
+const API = 'batch.volcano.sh/v1alpha1';
 
 export class CciClient implements JobApi {
   private readonly endpoint: string;
@@ -49,15 +50,11 @@ export class CciClient implements JobApi {
     this.userAgent = opts.userAgent ?? 'volcano-job-functions/0.1';
   }
 
-  async getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob> {
-    const text = await this.call(
-      { method: 'GET', path: jobPath(namespace, name), subject: `job "${namespace}/${name}"` },
-      deadline,
-    );
-    return this.asJob(text, namespace, name);
+  getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob> {
+    return this.read({ method: 'GET', path: jobPath(namespace, name), subject: `job "${namespace}/${name}"` }, deadline, parseJob, 'a Job');
   }
 
-  async patchJob(
+  patchJob(
     namespace: string,
     name: string,
     contentType: PatchContentType,
@@ -65,7 +62,7 @@ export class CciClient implements JobApi {
     opts: PatchOptions,
     deadline: Deadline,
   ): Promise<VolcanoJob> {
-    const text = await this.call(
+    return this.read(
       {
         method: 'PATCH',
         path: jobPath(namespace, name),
@@ -75,15 +72,16 @@ export class CciClient implements JobApi {
         subject: `job "${namespace}/${name}"`,
       },
       deadline,
+      parseJob,
+      'a Job',
     );
-    return this.asJob(text, namespace, name);
   }
 
-  async listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList> {
-    const text = await this.call(
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList> {
+    return this.read(
       {
         method: 'GET',
-        path: `${API_PREFIX}/${encodeURIComponent(namespace)}/jobs`,
+        path: namespacedPath(API, namespace, 'jobs'),
         query: {
           labelSelector: opts.labelSelector,
           limit: opts.limit === undefined ? undefined : String(opts.limit),
@@ -92,18 +90,21 @@ export class CciClient implements JobApi {
         subject: `jobs of namespace "${namespace}"`,
       },
       deadline,
+      parseJobList,
+      'a JobList',
     );
-    const list = parseJobList(tryParseJson(text));
-    if (!list) {
-      throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
-    }
-    return list;
   }
 
-  private asJob(text: string, namespace: string, name: string): VolcanoJob {
-    const job = parseJob(tryParseJson(text));
-    if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`);
-    return job;
+  getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup> {
+    const path = namespacedPath(PODGROUP_API, namespace, `podgroups/${encodeURIComponent(name)}`);
+    return this.read({ method: 'GET', path, subject: `podgroup "${namespace}/${name}"` }, deadline, parsePodGroup, 'a PodGroup');
+  }
+
+  /** One call whose answer must be what `parse` accepts (502 otherwise: a proxy's page, a Status). */
+  private async read<T>(call: Call, deadline: Deadline, parse: (value: unknown) => T | undefined, what: string): Promise<T> {
+    const value = parse(tryParseJson(await this.call(call, deadline)));
+    if (!value) throw new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`);
+    return value;
   }
 
   private async call(call: Call, deadline: Deadline): Promise<string> {
@@ -154,8 +155,10 @@ export class CciClient implements JobApi {
   }
 }
 
+const namespacedPath = (api: string, namespace: string, rest: string) => `/apis/${api}/namespaces/${encodeURIComponent(namespace)}/${rest}`;
+
 export function jobPath(namespace: string, name: string): string {
-  return `${API_PREFIX}/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
+  return namespacedPath(API, namespace, `jobs/${encodeURIComponent(name)}`);
 }
 
 function mapFailure(f: UpstreamFailure, call: Call): AppError {

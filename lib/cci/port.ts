@@ -5,6 +5,7 @@
  */
 import type { Deadline } from '../core/deadline';
 import type { VolcanoJob, VolcanoJobList } from '../job/model';
+import type { PodGroup } from '../job/podgroup';
 
 export const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
@@ -30,4 +31,9 @@ export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions, deadline: Deadline): Promise<VolcanoJob>;
   listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
+  /**
+   * A PodGroup (`scheduling.volcano.sh/v1beta1`) by name. CCI may not serve them: its 404 is the
+   * AppError 404, its 403 the AppError 502 `cci-forbidden`, as for jobs.
+   */
+  getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup>;
 }

@@ -109,11 +109,18 @@ export interface JobSummary {
   tasks: Array<{ name: string; replicas: number }>;
   labels: Record<string, string>;
   queue: string | undefined;
+  /** From `status.state`, when the job has them (why it is in its phase, and since when). */
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
 }
+
+/** The `status.state` fields a summary carries when present. */
+const STATE_FIELDS = ['reason', 'message', 'lastTransitionTime'] as const;
 
 export function summarizeJob(job: VolcanoJob): JobSummary {
   const s = job.status;
-  return {
+  const summary: JobSummary = {
     namespace: job.metadata.namespace,
     name: job.metadata.name,
     uid: job.metadata.uid,
@@ -128,4 +135,6 @@ export function summarizeJob(job: VolcanoJob): JobSummary {
     labels: job.metadata.labels ?? {},
     queue: job.spec?.queue,
   };
+  for (const k of STATE_FIELDS) if (typeof s?.state?.[k] == 'string') summary[k] = s.state[k] as string;
+  return summary;
 }
