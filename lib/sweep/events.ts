@@ -19,6 +19,9 @@ export function eventBody(e: SweepEvent): string {
     to: e.to,
     at: e.at,
     ...(e.since !== undefined ? { since: e.since } : {}),
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.message !== undefined ? { message: e.message } : {}),
+    ...(e.podGroup !== undefined ? { podGroup: e.podGroup } : {}),
   });
 }
 

@@ -10,6 +10,7 @@
  * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
  */
 import type { VolcanoJob } from '../job/model';
+import type { PodGroupInsight } from '../job/podgroup';
 
 export const LAST_PHASE_ANNOTATION = 'volcano-job-functions/last-phase';
 export const STUCK_SINCE_ANNOTATION = 'volcano-job-functions/stuck-since';
@@ -32,6 +33,11 @@ export interface StuckJob {
   name: string;
   phase: string;
   since: string;
+  /** From the job's `status.state`, when present. */
+  reason?: string;
+  message?: string;
+  /** From the job's PodGroup, when it could be read (the sweep adds it). */
+  podGroup?: PodGroupInsight;
 }
 
 export interface JobObservation {
@@ -79,6 +85,9 @@ export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, st
   }
   if (since !== undefined) {
     out.stuck = { namespace, name, phase, since };
+    const { reason, message } = job.status?.state ?? {};
+    if (typeof reason === 'string' && reason) out.stuck.reason = reason;
+    if (typeof message === 'string' && message) out.stuck.message = message;
     if (recordedStuck !== since) {
       out.newlyStuck = true;
       changes[STUCK_SINCE_ANNOTATION] = since;

@@ -14,10 +14,15 @@ import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
+import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
-export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'>;
+/** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
+export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
+
+/** One PodGroup read (both names included) gets at most this long: the reason is worth less than the sweep. */
+export const POD_GROUP_READ_MS = 3_000;
 
 export interface SweepEvent {
   type: 'transition' | 'stuck';
@@ -31,6 +36,10 @@ export interface SweepEvent {
   at: string;
   /** Stuck only: when the stuck clock started. */
   since?: string;
+  /** Stuck only: the job's `status.state` reason and message, and its PodGroup's, when known. */
+  reason?: string;
+  message?: string;
+  podGroup?: PodGroupInsight;
 }
 
 export interface EmitResult {
@@ -54,6 +63,10 @@ export interface SweepOptions {
   concurrency: number;
   /** Annotation patches in flight per namespace (default 8). */
   patchConcurrency?: number;
+  /** PodGroup reads in flight per namespace (default 4). */
+  podGroupConcurrency?: number;
+  /** Jobs whose PodGroup one sweep reads at most, over all namespaces (default 500): later stuck jobs go without. */
+  maxPodGroupReads?: number;
   /** Restarts of one namespace's listing after 410 Expired (default 3). */
   maxRestarts?: number;
   /** Receives transitions and newly stuck jobs; absent: no events. */
@@ -117,6 +130,8 @@ interface Shared {
   nowMs: number;
   lowOnTime: () => boolean;
   annotations: { written: number; failed: number; skipped: number };
+  /** PodGroup reads left for this sweep. */
+  podGroupBudget: number;
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
@@ -128,6 +143,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     nowMs: opts.now.getTime(),
     lowOnTime: () => opts.deadline.remaining() < low,
     annotations: { written: 0, failed: 0, skipped: 0 },
+    podGroupBudget: opts.maxPodGroupReads ?? 500,
   };
   const namespaces = [...new Set(opts.namespaces)];
   const results = await mapLimited(namespaces, opts.concurrency, async (ns) => {
@@ -157,6 +173,8 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
   // be written, so the second listing would not find them again. Keyed by name: no duplicates.
   const transitions = new Map<string, Transition>();
   const events = new Map<string, SweepEvent>();
+  // PodGroups read so far (null: none to be had), so a restarted listing does not read them again.
+  const podGroups: PodGroupReads = { byJob: new Map(), unavailable: false };
   let restarts = 0;
   const maxRestarts = opts.maxRestarts ?? 3;
 
@@ -189,13 +207,17 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         );
         pages++;
         const writes: Array<{ name: string; patch: string }> = [];
+        const pageStuck: StuckOnPage[] = [];
         for (const job of page.items) {
           jobs++;
           const seen = observeJob(job, namespace, shared.nowMs, opts.stuckAfterMs);
           const phase = seen.phase ?? NO_PHASE;
           phases.set(phase, (phases.get(phase) ?? 0) + 1);
-          if (seen.stuck) stuck.push(seen.stuck);
           const name = job.metadata.name;
+          if (seen.stuck) {
+            stuck.push(seen.stuck);
+            pageStuck.push({ entry: seen.stuck, uid: job.metadata.uid });
+          }
           if (seen.transition) {
             transitions.set(name, seen.transition);
             events.set(`t/${name}`, {
@@ -209,7 +231,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
             });
           }
           if (seen.newlyStuck && seen.stuck) {
-            events.set(`s/${name}`, {
+            const event: SweepEvent = {
               type: 'stuck',
               namespace,
               name,
@@ -218,11 +240,15 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               to: seen.stuck.phase,
               at: opts.now.toISOString(),
               since: seen.stuck.since,
-            });
+            };
+            if (seen.stuck.reason) event.reason = seen.stuck.reason;
+            if (seen.stuck.message) event.message = seen.stuck.message;
+            events.set(`s/${name}`, event);
+            pageStuck.at(-1)!.event = event;
           }
           if (seen.annotations) writes.push({ name, patch: annotationPatch(seen.annotations) });
         }
-        await writeAnnotations(namespace, writes, shared, log);
+        await Promise.all([writeAnnotations(namespace, writes, shared, log), describeStuck(namespace, pageStuck, podGroups, shared, log)]);
         // Only the server's continue token says whether more follows, never the page's size.
         const next = page.metadata?.continue || undefined;
         if (next !== undefined && next === token) {
@@ -267,6 +293,56 @@ async function writeAnnotations(namespace: string, writes: Array<{ name: string;
       if (e.status === 404) return;
       annotations.failed++;
       log.warn('annotation write failed', { job: name, status: e.status, code: e.code, detail: e.message });
+    }
+  });
+}
+
+interface StuckOnPage {
+  entry: StuckJob;
+  uid: string | undefined;
+  event?: SweepEvent;
+}
+
+interface PodGroupReads {
+  byJob: Map<string, PodGroupInsight | null>;
+  /** Set on the first 403: this namespace's PodGroups are not ours to read (CCI may not serve them). */
+  unavailable: boolean;
+}
+
+/**
+ * Adds `podGroup` to the page's stuck entries (and their events) from each job's PodGroup: read once
+ * per job per sweep, a few at a time, each read bounded by POD_GROUP_READ_MS and the deadline, and
+ * none started when time runs low. 404 under both names, 403, or any failure leaves it out: it is
+ * an explanation, never a reason for the sweep to fail.
+ */
+async function describeStuck(namespace: string, stuck: StuckOnPage[], reads: PodGroupReads, shared: Shared, log: Logger): Promise<void> {
+  const { opts } = shared;
+  const client = opts.client;
+  if (stuck.length === 0 || !client.getPodGroup) return;
+  await mapLimited(stuck, opts.podGroupConcurrency ?? 4, async (s) => {
+    const name = s.entry.name;
+    if (!reads.byJob.has(name)) {
+      if (reads.unavailable || shared.podGroupBudget <= 0 || shared.lowOnTime()) return;
+      shared.podGroupBudget--;
+      reads.byJob.set(name, null);
+      const deadline = opts.deadline.within(POD_GROUP_READ_MS);
+      for (const pgName of podGroupNames(name, s.uid)) {
+        try {
+          reads.byJob.set(name, podGroupInsight(await client.getPodGroup!(namespace, pgName, deadline)));
+          break;
+        } catch (err) {
+          const e = toAppError(err);
+          if (e.status === 404) continue;
+          if (e.code === 'cci-forbidden') reads.unavailable = true;
+          else log.warn('podgroup not read', { job: name, podGroup: pgName, status: e.status, code: e.code, detail: e.message });
+          break;
+        }
+      }
+    }
+    const pg = reads.byJob.get(name);
+    if (pg) {
+      s.entry.podGroup = pg;
+      if (s.event) s.event.podGroup = pg;
     }
   });
 }
