@@ -122,7 +122,8 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       expect(r.coverage.map((c) => [c.namespace, c.status, c.jobs, c.pages])).toEqual(NS.map((ns) => [ns, 'complete', 500, Math.ceil(500 / PAGE)]));
 
       // Pages of the configured size; the first page has no continue token, every later one does.
-      const lists = emu.requests().filter((q) => q.method === 'GET');
+      // (The other GETs are the stuck jobs' PodGroup reads.)
+      const lists = emu.requests().filter((q) => q.method === 'GET' && q.path.endsWith('/jobs'));
       expect(lists).toHaveLength(4 * Math.ceil(500 / PAGE));
       for (const q of lists) expect(new URLSearchParams(q.query).get('limit')).toBe(String(PAGE));
 
@@ -250,7 +251,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
     emu.addFault({ method: 'GET', path: /\/jobs$/, times: Infinity, action: { type: 'delay', ms: 15 } });
     let expired = false;
     const poll = setInterval(() => {
-      if (!expired && emu.requests().filter((q) => q.method === 'GET' && q.status === 200).length >= 3) {
+      if (!expired && emu.requests().filter((q) => q.method === 'GET' && q.path.endsWith('/jobs') && q.status === 200).length >= 3) {
         expired = true;
         emu.expireContinueTokens();
       }
