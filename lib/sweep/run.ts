@@ -367,10 +367,17 @@ function writeMetrics(r: NamespaceResult, shared: Shared): void {
       stuck: r.stuck.length,
       transitions: r.transitions.length,
       phases: Object.fromEntries(r.phases),
+      transitionsTo: countBy(r.transitions, (t) => t.to),
     },
     shared.nowMs,
   );
   (shared.opts.metrics ?? ((l: string) => logSink.write(l)))(line);
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
 }
 
 const byJob = (order: Map<string, number>) => (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>

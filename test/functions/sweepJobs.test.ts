@@ -168,7 +168,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       expect(emf.map((l) => l.Namespace).sort()).toEqual(NS);
       const a = emf.find((l) => l.Namespace === 'sw-a')!;
       expect(a).toMatchObject({ Jobs: 500, Stuck: 60, 'Phase.Running': 400, 'Phase.Pending': 100, 'Phase.Failed': 0 });
-      expect(a._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'VolcanoJobs', Dimensions: [['Namespace']] });
+      expect(a._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'VolcanoJobs', Dimensions: [['Namespace'], []] });
       expect(jsonLines().find((l) => l.msg === 'sweep done')?.report).toMatchObject({ jobs: 2000, complete: true });
     } finally {
       sqs.restore();

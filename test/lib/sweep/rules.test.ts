@@ -110,12 +110,22 @@ describe('EMF line', () => {
     expect(rec._aws.CloudWatchMetrics).toHaveLength(1);
     const d = rec._aws.CloudWatchMetrics[0];
     expect(d.Namespace).toBe('VolcanoJobs');
-    expect(d.Dimensions).toEqual([['Namespace']]);
+    expect(d.Dimensions).toEqual([['Namespace'], []]);
     const names = d.Metrics.map((m: { Name: string }) => m.Name);
     expect(names).toEqual(expect.arrayContaining(['Jobs', 'Stuck', 'Transitions', 'Phase.Running', 'Phase.Pending', 'Phase.Failed', 'Phase.Weird']));
-    expect(names).toHaveLength(3 + KNOWN_PHASES.length + 1);
+    expect(names).toHaveLength(3 + 2 * KNOWN_PHASES.length + 1);
     for (const n of names) expect(typeof rec[n]).toBe('number');
     expect(rec).toMatchObject({ Namespace: 'ns-a', Jobs: 10, Stuck: 2, 'Phase.Running': 7, 'Phase.Pending': 3, 'Phase.Failed': 0 });
+  });
+
+  it('counts transitions by the phase they went to, every known phase written (0 included)', () => {
+    const rec = emfRecord(
+      { namespace: 'ns-a', jobs: 10, stuck: 0, transitions: 3, phases: { Running: 7 }, transitionsTo: { Failed: 2, Aborted: 1 } },
+      NOW,
+    ) as any;
+    expect(rec).toMatchObject({ Transitions: 3, 'Transitions.Failed': 2, 'Transitions.Aborted': 1, 'Transitions.Running': 0, 'Transitions.Completed': 0 });
+    const names = rec._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name);
+    for (const phase of KNOWN_PHASES) expect(names).toContain(`Transitions.${phase}`);
   });
 });
 
@@ -136,6 +146,22 @@ describe('sweep configuration', () => {
       labelSelector: 'app=x',
     });
   });
+  it('reads the notification topics', () => {
+    expect(
+      sweepConfigFrom(
+        env({
+          SWEEP_NAMESPACES: 'a',
+          SWEEP_EVENTS_TOPIC_ARN: ' arn:aws:sns:eu-west-1:123456789012:sweep-events.fifo ',
+          SWEEP_EVENTS_SMN_TOPIC_URN: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:sweep',
+          SMN_ENDPOINT: 'https://smn.example.com',
+        }),
+      ),
+    ).toMatchObject({
+      eventsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:sweep-events.fifo',
+      eventsSmnTopicUrn: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:sweep',
+      smnEndpoint: 'https://smn.example.com',
+    });
+  });
   it('the override wins over the variables', () => {
     expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_LABEL_SELECTOR: 'app=x' }), { namespaces: ['b'], labelSelector: '' })).toMatchObject({
       namespaces: ['b'],
@@ -148,6 +174,8 @@ describe('sweep configuration', () => {
     [{ SWEEP_NAMESPACES: '*' }, /not namespaces/],
     [{ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: 'soon' }, /SWEEP_STUCK_AFTER/],
     [{ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '0' }, /SWEEP_PAGE_SIZE/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_EVENTS_TOPIC_ARN: 'sweep-events' }, /SWEEP_EVENTS_TOPIC_ARN must be an SNS topic ARN/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_EVENTS_TOPIC_ARN: 'arn:aws:sqs:eu-west-1:123456789012:q' }, /SWEEP_EVENTS_TOPIC_ARN/],
   ])('configuration error for %j', (vars, message) => {
     expect(() => sweepConfigFrom(env(vars as Record<string, string>))).toThrow(message);
   });
