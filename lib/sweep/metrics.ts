@@ -38,9 +38,10 @@ export function transitionMetricName(toPhase: string): string {
 
 export function emfRecord(m: NamespaceMetrics, timestampMs: number): Record<string, unknown> {
   const values: Record<string, number> = { Jobs: m.jobs, Stuck: m.stuck, Transitions: m.transitions };
+  // Known phases first (zeros included), so that a cut at MAX_METRICS only ever drops unusual phases.
   for (const phase of KNOWN_PHASES) values[phaseMetricName(phase)] = 0;
-  for (const [phase, count] of Object.entries(m.phases)) values[phaseMetricName(phase)] = count;
   for (const phase of KNOWN_PHASES) values[transitionMetricName(phase)] = 0;
+  for (const [phase, count] of Object.entries(m.phases)) values[phaseMetricName(phase)] = count;
   for (const [phase, count] of Object.entries(m.transitionsTo ?? {})) values[transitionMetricName(phase)] = count;
   const names = Object.keys(values).slice(0, MAX_METRICS);
   return {

@@ -65,7 +65,9 @@ function sweepEnv(extra: Record<string, string | undefined> = {}) {
 }
 
 const names = (prefix: string, count: number, from = 0) => Array.from({ length: count }, (_, i) => `${prefix}-${String(from + i).padStart(5, '0')}`);
-const stuckOf = (ns: string, prefix: string, phase: string, count: number) => names(prefix, count).map((name) => ({ namespace: ns, name, phase, since: OLD }));
+/** Each stuck entry carries its PodGroup's gang condition, as the emulator derives it for a waiting job. */
+const gang = (phase: string) => ({ phase, reason: 'NotEnoughResources', message: expect.stringMatching(/^\d+\/\d+ tasks in gang unschedulable: /) });
+const stuckOf = (ns: string, prefix: string, phase: string, count: number) => names(prefix, count).map((name) => ({ namespace: ns, name, phase, since: OLD, podGroup: gang(phase) }));
 
 function jsonLines(): Array<Record<string, any>> {
   return logs.lines
@@ -161,6 +163,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
         to: 'Pending',
         at: r.startedAt,
         since: OLD,
+        podGroup: gang('Pending'),
       });
       expect(r.events).toEqual({ sent: 210, failed: [] });
 
@@ -199,7 +202,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       ]);
       expect(r.phases).toEqual({ Running: 1400, Pending: 298, Completed: 101, Inqueue: 150, Failed: 51 });
       expect(r.stuck).toHaveLength(209);
-      expect(r.stuck).toContainEqual({ namespace: 'sw-d', name: 'new-00007', phase: 'Inqueue', since: OLD });
+      expect(r.stuck).toContainEqual({ namespace: 'sw-d', name: 'new-00007', phase: 'Inqueue', since: OLD, podGroup: gang('Inqueue') });
       expect(r.stuck.find((s) => s.name === 'wait-00000' && s.namespace === 'sw-a')).toBeUndefined();
 
       const patched = cciPatches().map((p) => p.path.split('/').slice(-3).join('/'));
