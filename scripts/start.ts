@@ -1,7 +1,7 @@
 /**
  * `npm start`: the local stack. Starts the IAM + CCI emulator, then `serverless offline start`
  * (serverless-esbuild builds the same bundles as a deploy) configured to use it with IAM password
- * credentials, and prints ready-to-run signed calls, plus a kubeconfig (`.local/kubeconfig`, git-ignored)
+ * credentials, and prints ready-to-run signed calls, the sweep's SMN notifications as they arrive, plus a kubeconfig (`.local/kubeconfig`, git-ignored)
  * so kubectl can look at the emulator too.
  */
 import { spawn } from 'node:child_process';
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
     WEBHOOK_SECRET: LOCAL.webhookSecret,
     SWEEP_NAMESPACES: process.env.SWEEP_NAMESPACES ?? LOCAL.namespace,
     SWEEP_STUCK_AFTER: process.env.SWEEP_STUCK_AFTER ?? '30m',
+    // The sweep's notifications go to the emulator's SMN (printed below as they arrive).
+    SWEEP_EVENTS_SMN_TOPIC_URN: process.env.SWEEP_EVENTS_SMN_TOPIC_URN ?? LOCAL.smnTopicUrn,
+    SMN_ENDPOINT: process.env.SMN_ENDPOINT ?? emu.url,
     // Empty: failed queue messages are logged only (no AWS account needed locally).
     FAILED_PATCHES_QUEUE_URL: process.env.FAILED_PATCHES_QUEUE_URL ?? '',
     HTTP_PORT: String(LOCAL.httpPort),
@@ -64,6 +67,10 @@ async function main(): Promise<void> {
           `  npm run call -- PATCH /namespaces/${LOCAL.namespace}/jobs/${j} '{"replicas":{"mpiworker":1},"dryRun":true}'`,
           '  npm run call -- --curl GET /namespaces/... (prints a signed curl line instead)',
           '',
+          `The sweep runs every 5 minutes; its notifications (SMN topic ${LOCAL.smnTopicUrn}) are printed here as "[smn ...]" lines.`,
+          'To sweep now:',
+          `  curl -s -X POST localhost:${LOCAL.lambdaPort}/2015-03-31/functions/volcano-job-functions-dev-sweepJobs/invocations -d '{}'`,
+          '',
           'kubectl against the emulator (namespace preset in the context):',
           `  export KUBECONFIG=${kubeconfig}`,
           '  kubectl get vcjob',
@@ -75,6 +82,14 @@ async function main(): Promise<void> {
       );
     }
   });
+  // What the sweep announced on SMN: the subject, as a subscriber's inbox or chat would show it.
+  let smnSeen = 0;
+  const smnPoll = setInterval(() => {
+    const messages = emu.smnMessages();
+    for (const m of messages.slice(smnSeen)) process.stdout.write(`[smn ${m.topic_urn.split(':').pop()}] ${m.subject ?? ''}\n`);
+    smnSeen = messages.length;
+  }, 1_000);
+  smnPoll.unref();
   const stop = () => {
     offline.kill('SIGINT');
     void emu.close();
