@@ -2,9 +2,9 @@
  * `serverless package` output for watching the fleet: the listJobs function and route, the sweep's
  * optional SNS topic per stage (params) with sns:Publish on it only, the alarms (stuck jobs,
  * transitions to Failed / Aborted, function errors and throttles, the patch queues) and the
- * CloudWatch dashboard, read from the packaged CloudFormation template. Packaged twice, on copies
- * of the service: stage `prod` (its own topic and an e-mail subscription through params) and stage
- * `dev` with an existing topic named in the shell.
+ * CloudWatch dashboard, read from the packaged CloudFormation template. Packaged three times, on a
+ * copy of the service: stage `prod` (its own topic and an e-mail subscription through params), stage
+ * `dev` with an existing topic named in the shell, and stage `qa` with neither.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -20,6 +20,7 @@ type Obj = Record<string, any>;
 let dir: string;
 let prod: Obj;
 let dev: Obj;
+let plain: Obj;
 
 function packageStage(args: string[], extraEnv: Record<string, string>, out: string): Obj {
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...extraEnv };
@@ -43,7 +44,8 @@ beforeAll(() => {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   prod = packageStage(['--stage', 'prod', '--param=notifyEmail=ops@example.com', '--param=stuckAlarmPeriods=6'], {}, 'out-prod');
   dev = packageStage(['--stage', 'dev'], { SWEEP_EVENTS_TOPIC_ARN: EXISTING_TOPIC }, 'out-dev');
-}, 320_000);
+  plain = packageStage(['--stage', 'qa'], {}, 'out-qa');
+}, 420_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -109,6 +111,13 @@ describe('sweep notifications topic', () => {
     expect(pick(dev, dev.Resources.SweepEventsPublishPolicy.Properties.PolicyDocument.Statement[0].Resource)).toBe(EXISTING_TOPIC);
     // Alarms have nowhere to go unless alarmTopicArn is given.
     expect(condition(dev, 'NotifiesAlarms')).toBe(false);
+  });
+
+  it('neither: a plain empty SWEEP_EVENTS_TOPIC_ARN (what invoke local and serverless-offline see too), no topic, no SNS permission', () => {
+    expect(plain.Resources.SweepJobsLambdaFunction.Properties.Environment.Variables.SWEEP_EVENTS_TOPIC_ARN).toBe('');
+    expect(condition(plain, 'CreateSweepEventsTopic')).toBe(false);
+    expect(condition(plain, plain.Resources.SweepEventsPublishPolicy.Condition)).toBe(false);
+    expect(condition(plain, 'NotifiesAlarms')).toBe(false);
   });
 });
 
