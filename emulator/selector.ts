@@ -68,6 +68,54 @@ function tokText(t: Tok): string {
   return t.t === 'id' ? t.v : t.t === 'end' ? '' : t.t;
 }
 
+const isValueTok = (t: Tok): t is Extract<Tok, { t: 'id' | 'in' | 'notin' }> => t.t === 'id' || t.t === 'in' || t.t === 'notin';
+const valueText = (t: Extract<Tok, { t: 'id' | 'in' | 'notin' }>): string => (t.t === 'id' ? t.v : t.t);
+
+/**
+ * apimachinery labels parser parseValues / parseIdentifiersList, after the '(': `()` is the set {""},
+ * a leading, trailing or doubled comma adds "" (`(web,)` is {web, ""}); duplicates collapse.
+ */
+function parseValues(peek: () => Tok, next: () => Tok): string[] {
+  const set: string[] = [];
+  const add = (v: string): void => {
+    if (!set.includes(v)) set.push(v);
+  };
+  const first = peek();
+  if (first.t === ')') {
+    next();
+    return [''];
+  }
+  if (!isValueTok(first) && first.t !== ',') {
+    throw new SelectorError(`unable to parse requirement: found '${tokText(first)}', expected: ',', ')' or identifier`);
+  }
+  for (;;) {
+    const t = next();
+    if (isValueTok(t)) {
+      add(valueText(t));
+      const la = peek();
+      if (la.t === ',') continue;
+      if (la.t === ')') break;
+      throw new SelectorError(`unable to parse requirement: found '${tokText(la)}', expected: ',' or ')'`);
+    } else if (t.t === ',') {
+      if (set.length === 0) add('');
+      const la = peek();
+      if (la.t === ')') {
+        add('');
+        break;
+      }
+      if (la.t === ',') {
+        next();
+        add('');
+      }
+    } else {
+      throw new SelectorError(`unable to parse requirement: found '${tokText(t)}', expected: ',', or identifier`);
+    }
+  }
+  const close = next();
+  if (close.t !== ')') throw new SelectorError(`unable to parse requirement: found '${tokText(close)}', expected: ')'`);
+  return set;
+}
+
 export function parseLabelSelector(input: string): Requirement[] {
   const toks = lex(input);
   let p = 0;
@@ -118,35 +166,7 @@ export function parseLabelSelector(input: string): Requirement[] {
       next();
       const lp = next();
       if (lp.t !== '(') throw new SelectorError(`unable to parse requirement: found '${tokText(lp)}', expected: '('`);
-      // As apimachinery's parseValues / parseIdentifiersList: `()`, `(,` `,,` and `,)` stand for the empty value.
-      const values: string[] = [];
-      const isValue = (t: Tok) => t.t === 'id' || t.t === 'in' || t.t === 'notin';
-      if (peek().t === ')') {
-        next();
-        values.push('');
-      } else {
-        if (!isValue(peek()) && peek().t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(peek())}', expected: ',', ')' or identifier`);
-        for (;;) {
-          const vt = next();
-          if (isValue(vt)) {
-            values.push(tokText(vt));
-            const sep = peek();
-            if (sep.t === ')') break;
-            if (sep.t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(sep)}', expected: ',' or ')'`);
-          } else if (vt.t === ',') {
-            if (values.length === 0) values.push('');
-            if (peek().t === ')') {
-              values.push('');
-              break;
-            }
-            if (peek().t === ',') {
-              next();
-              values.push('');
-            }
-          } else throw new SelectorError(`unable to parse requirement: found '${tokText(vt)}', expected: ',', or identifier`);
-        }
-        next();
-      }
+      const values = parseValues(peek, next);
       req = { key, op: after.t, values };
     } else {
       throw new SelectorError(`unable to parse requirement: found '${tokText(after)}', expected: in, notin, =, ==, !=, gt, lt`);

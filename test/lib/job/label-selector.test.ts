@@ -1,7 +1,6 @@
 /** The label selector check against apimachinery's `labels.Parse` behaviour (pkg/labels/selector.go and its tests). */
 import { describe, expect, it } from 'vitest';
 import { labelSelectorProblem } from '../../../lib/job/label-selector';
-import { parseListQuery } from '../../../lib/job/list-query';
 
 describe('labelSelectorProblem', () => {
   it.each([
@@ -72,19 +71,4 @@ describe('labelSelectorProblem', () => {
   it('built-in names are ordinary keys', () => {
     expect(labelSelectorProblem('constructor,toString=x,hasOwnProperty in (a)')).toBeUndefined();
   });
-});
-
-describe('parseListQuery', () => {
-  const q = (entries: Array<[string, string]>) => parseListQuery(new Map(entries));
-  it('defaults and pass-through', () => {
-    expect(q([])).toEqual({ limit: 100 });
-    expect(q([['limit', '500'], ['labelSelector', ' a=b '], ['continue', 'eyJ2Ijoi']])).toEqual({ limit: 500, labelSelector: 'a=b', continue: 'eyJ2Ijoi' });
-    expect(q([['labelSelector', '  '], ['continue', '']])).toEqual({ limit: 100 });
-  });
-  it.each([['limit', '0'], ['limit', '501'], ['limit', '00001'], ['limit', '1e2'], ['limit', ' 5'], ['continue', 'a\u00e9'], ['continue', 'a\nb'], ['labelSelector', 'a in']])(
-    '400 for %s=%j',
-    (k, v) => {
-      expect(() => q([[k, v]])).toThrow(expect.objectContaining({ status: 400, errors: [expect.objectContaining({ path: `/query/${k}` })] }));
-    },
-  );
 });
