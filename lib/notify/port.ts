@@ -7,7 +7,7 @@
 import type { Deadline } from '../core/deadline';
 
 export interface Notification {
-  /** One line, no control characters, at most MAX_SUBJECT characters (SNS's limit is 100). */
+  /** One line, no control characters, at most MAX_SUBJECT characters (SNS: "less than 100 characters"). */
   subject: string;
   /** The body: the same JSON as the event's SQS message. */
   message: string;
@@ -30,7 +30,8 @@ export interface Notifier {
   publish(notifications: readonly Notification[], deadline: Deadline): Promise<NotifyResult>;
 }
 
-export const MAX_SUBJECT = 100;
+/** SNS takes subjects of fewer than 100 characters (SMN up to 512 bytes): the stricter one for both. */
+export const MAX_SUBJECT = 99;
 
 /** Publishes in flight per channel: the sweep's events come in bursts, the topics throttle. */
 export const NOTIFY_CONCURRENCY = 4;

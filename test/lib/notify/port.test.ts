@@ -1,4 +1,4 @@
-/** Subjects every channel accepts: one line, no control characters, at most 100 characters, no split surrogate. */
+/** Subjects every channel accepts: one line, no control characters, fewer than 100 characters (SNS), no split surrogate. */
 import { describe, expect, it } from 'vitest';
 import { MAX_SUBJECT, safeSubject } from '../../../lib/notify/port';
 
@@ -9,7 +9,7 @@ describe('safeSubject', () => {
   it('turns line breaks and control characters into spaces and trims', () => {
     expect(safeSubject('  a\r\nb\tc\u0000d\u2028e\u0085 ')).toBe('a b c d e');
   });
-  it('cuts at 100 characters with an ellipsis, never inside a surrogate pair', () => {
+  it('cuts at 99 characters with an ellipsis, never inside a surrogate pair', () => {
     const long = 'x'.repeat(200);
     expect(safeSubject(long)).toHaveLength(MAX_SUBJECT);
     expect(safeSubject(long).endsWith('…')).toBe(true);
@@ -17,6 +17,6 @@ describe('safeSubject', () => {
     const cut = safeSubject(emoji);
     expect(cut.length).toBeLessThanOrEqual(MAX_SUBJECT);
     expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
-    expect(MAX_SUBJECT).toBe(100);
+    expect(MAX_SUBJECT).toBe(99);
   });
 });
