@@ -103,7 +103,8 @@ export class CciClient implements JobApi {
   /** One call whose answer must be what `parse` accepts (502 otherwise: a proxy's page, a Status). */
   private async read<T>(call: Call, deadline: Deadline, parse: (value: unknown) => T | undefined, what: string): Promise<T> {
     const value = parse(tryParseJson(await this.call(call, deadline)));
-    if (!value) throw new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`);
+    // Known not to be what was asked for: asking again gets the same answer, so a queue message is not retried for it.
+    if (!value) throw new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`, { retryable: false });
     return value;
   }
 

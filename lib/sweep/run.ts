@@ -16,6 +16,7 @@ import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
 import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
+import { field, jobState, text } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 /** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
@@ -216,7 +217,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
           const name = job.metadata.name;
           if (seen.stuck) {
             stuck.push(seen.stuck);
-            pageStuck.push({ entry: seen.stuck, uid: job.metadata.uid });
+            pageStuck.push({ entry: seen.stuck, uid: text(job.metadata.uid) });
           }
           if (seen.transition) {
             transitions.set(name, seen.transition);
@@ -224,10 +225,10 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               type: 'transition',
               namespace,
               name,
-              uid: job.metadata.uid,
+              uid: text(job.metadata.uid),
               from: seen.transition.from,
               to: seen.transition.to,
-              at: job.status?.state?.lastTransitionTime || opts.now.toISOString(),
+              at: text(field(jobState(job), 'lastTransitionTime')) || opts.now.toISOString(),
             });
           }
           if (seen.newlyStuck && seen.stuck) {
@@ -235,7 +236,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               type: 'stuck',
               namespace,
               name,
-              uid: job.metadata.uid,
+              uid: text(job.metadata.uid),
               from: seen.stuck.phase,
               to: seen.stuck.phase,
               at: opts.now.toISOString(),
@@ -384,7 +385,8 @@ const byJob = (order: Map<string, number>) => (a: { namespace: string; name: str
   (order.get(a.namespace) ?? 0) - (order.get(b.namespace) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function buildReport(namespaces: string[], results: NamespaceResult[], shared: Shared, started: number): SweepReport {
-  const phases: Record<string, number> = {};
+  // A Map while counting: a phase named `constructor` or `__proto__` is a name like any other.
+  const phases = new Map<string, number>();
   let jobs = 0;
   const stuck: StuckJob[] = [];
   const transitions: Transition[] = [];
@@ -392,7 +394,7 @@ function buildReport(namespaces: string[], results: NamespaceResult[], shared: S
   let events: SweepReport['events'];
   for (const r of results) {
     jobs += r.coverage.jobs;
-    for (const [phase, n] of r.phases) phases[phase] = (phases[phase] ?? 0) + n;
+    for (const [phase, n] of r.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);
     stuck.push(...r.stuck);
     transitions.push(...r.transitions);
     if (r.failure) failures.push(r.failure);
@@ -409,7 +411,7 @@ function buildReport(namespaces: string[], results: NamespaceResult[], shared: S
   const report: SweepReport = {
     namespaces,
     jobs,
-    phases,
+    phases: Object.fromEntries(phases),
     stuck,
     transitions,
     complete: results.every((r) => r.coverage.status === 'complete' || r.coverage.status === 'failed'),
