@@ -193,6 +193,16 @@ describe('patchJob: what the webhook or the apiserver would refuse is refused be
     ['metadata.finalizers', { metadata: { finalizers: ['example.com/keep'] } }],
     ['metadata.ownerReferences (valid)', { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '11111111-1111-1111-1111-111111111111' }] } }],
     ['status', { status: { state: { phase: 'Completed' } } }],
+    // Volcano's webhook: every spec field but minAvailable and the tasks' counts is fixed (400 there).
+    ['spec.queue', { spec: { queue: 'other' } }],
+    ['spec.schedulerName', { spec: { schedulerName: 'default-scheduler' } }],
+    ['spec.policies', { spec: { policies: [{ event: 'PodEvicted', action: 'RestartJob' }] } }],
+    ['spec.plugins', { spec: { plugins: { ssh: [] } } }],
+    ['spec.maxRetry', { spec: { maxRetry: 5 } }],
+    ['spec.tasks null', { spec: { tasks: null } }],
+    // 422 from the CRD schema on Volcano >= 1.14 (minimum, minItems), the webhook's 400 before.
+    ['spec.tasks []', { spec: { tasks: [] } }],
+    ['spec.minAvailable -1', { spec: { minAvailable: -1 } }],
   ])('merge patch: %s → 422 before CCI', async (_what, body) => {
     await refusedBeforeCci(body);
   });
@@ -205,6 +215,10 @@ describe('patchJob: what the webhook or the apiserver would refuse is refused be
     ['replace /metadata/name', [{ op: 'replace', path: '/metadata/name', value: 'other' }]],
     ['add /metadata/finalizers', [{ op: 'add', path: '/metadata/finalizers', value: ['example.com/keep'] }]],
     ['remove /metadata/resourceVersion', [{ op: 'remove', path: '/metadata/resourceVersion' }]],
+    ['replace /spec/queue', [{ op: 'replace', path: '/spec/queue', value: 'other' }]],
+    ['replace /spec/tasks/0/name', [{ op: 'replace', path: '/spec/tasks/0/name', value: 'renamed' }]],
+    ['replace /spec/tasks/0/replicas -1', [{ op: 'replace', path: '/spec/tasks/0/replicas', value: -1 }]],
+    ['replace /spec/tasks []', [{ op: 'replace', path: '/spec/tasks', value: [] }]],
   ])('JSON patch: %s → 422 before CCI', async (_what, ops) => {
     await refusedBeforeCci(ops, JSON_PATCH);
   });
@@ -237,6 +251,18 @@ describe('patchJob: what the webhook or the apiserver would refuse is refused be
     expect(res.json).toMatchObject({ type: problem('invalid-body'), errors: [expect.objectContaining({ path: '/resourceVersion' })] });
     expect(emu.requests().filter((r) => r.service === 'cci')).toEqual([]);
     unchanged();
+  });
+
+  it('a merge patch renaming or reordering tasks → 422 before CCI', async () => {
+    const [a, b] = structuredClone(before.spec.tasks);
+    await refusedBeforeCci({ spec: { tasks: [a, { ...b, name: 'renamed' }] } });
+    await refusedBeforeCci({ spec: { tasks: [b, a] } });
+  });
+
+  it('PATCH on the collection (400 "name must be provided" at the apiserver) is never sent: no name is a 400 here', async () => {
+    const res = await patch({ labels: { app: 'x' } }, { name: '' });
+    expect(res.statusCode).toBe(400);
+    expect(emu.requests().filter((r) => r.service === 'cci')).toEqual([]);
   });
 
   it('a valid resourceVersion still goes through as the precondition (200), a stale one is 409', async () => {
