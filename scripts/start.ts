@@ -11,12 +11,14 @@ import { writeKubeconfig } from '../emulator/kubeconfig';
 import { LOCAL } from './local-config';
 
 async function main(): Promise<void> {
-  const emu = await startEmulator({ port: LOCAL.emulatorPort, log: process.argv.includes('--log') });
+  // HTTPS beside HTTP for kubectl, which sends no credentials over plain HTTP (client-go's rule).
+  const emu = await startEmulator({ port: LOCAL.emulatorPort, tlsPort: LOCAL.emulatorTlsPort, log: process.argv.includes('--log') });
   // A few more jobs so the sweep has something to report.
   emu.createJobs(LOCAL.namespace, 3, { prefix: 'demo-running', phase: 'Running' });
   emu.createJobs(LOCAL.namespace, 2, { prefix: 'demo-pending', phase: 'Pending', lastTransitionTime: new Date(Date.now() - 3 * 3600_000).toISOString() });
   const kubeconfig = writeKubeconfig(join(__dirname, '..', '.local', 'kubeconfig'), {
-    server: emu.url,
+    server: emu.tlsUrl!,
+    caPem: emu.caCert!,
     token: DEFAULT_STATIC_TOKENS[0]!,
     namespace: LOCAL.namespace,
   });

@@ -5,12 +5,13 @@
  * deduplication ids, delivery verdicts (a sender fault logged with the report, not retried).
  */
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
-import { createLogger, type Logger } from '../../../lib/core/log';
+import { memoryLogger } from '../../support/log';
+import { acceptAll, refuseSome } from '../../support/sqs';
 import { fifoGroupId, MAX_GROUP_ID } from '../../../lib/aws/sqs-sender';
 import { failedPatchMessage, logOnlySink, MAX_REPORT_BYTES, sqsFailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
 
@@ -26,12 +27,13 @@ describe('failedPatchMessage', () => {
     expect(m).toMatchObject({ reason: '422 Unprocessable Content: no task', status: 422, code: 'unknown-task', detail: 'no task', messageId: 'id1', failedAt: '2026-01-01T00:00:00.000Z', requestId: 'req-1', originalBodyTruncated: true });
     expect(m.errors).toEqual([{ path: '/replicas/t', message: 'unknown' }]);
     // Cut to fit SQS's 256 KiB, counted in bytes of the JSON sent, as little as fits.
-    expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThanOrEqual(MAX_REPORT_BYTES);
-    expect(Buffer.byteLength(JSON.stringify(m))).toBeGreaterThan(MAX_REPORT_BYTES - 16);
+    expect(bytes(m)).toBeLessThanOrEqual(MAX_REPORT_BYTES);
+    expect(bytes(m)).toBeGreaterThan(MAX_REPORT_BYTES - 16);
     expect(m.originalBody).toBe('x'.repeat(m.originalBody.length));
   });
 
   const big = (over: Partial<PermanentFailure> = {}): PermanentFailure => ({ messageId: 'm1', originalBody: '{}', error: new AppError(422, 'field-not-updatable', 'refused'), reason: 'r', ...over });
+
   it('bytes, not characters, with JSON escaping counted: multi-byte text and quotes that double in JSON', () => {
     // 100,000 "€" (3 bytes each) and 60,000 quotes (2 bytes each once escaped): 420,000 bytes in 160,000 characters.
     const body = '€'.repeat(100_000) + '"'.repeat(60_000);
@@ -57,6 +59,8 @@ describe('failedPatchMessage', () => {
     expect(bytes(m)).toBeLessThanOrEqual(1_000);
   });
 
+
+
   it('leaves optional fields out and keeps a body at the limit whole', () => {
     const m = failedPatchMessage({ messageId: 'i', originalBody: 'y'.repeat(200_000), error: new AppError(400, 'c', 'd'), reason: 'r' }, 'req', new Date(0));
     expect(Object.keys(m).sort()).toEqual(['code', 'detail', 'failedAt', 'messageId', 'originalBody', 'reason', 'requestId', 'status']);
@@ -77,17 +81,13 @@ describe('logOnlySink', () => {
 describe('sqsFailureSink', () => {
   const sqs = mockClient(SQSClient);
   const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/failed';
-  const errors: Array<Record<string, unknown>> = [];
-  const log: Logger = { ...createLogger(), debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f ?? {}) };
+  const log = memoryLogger();
   afterAll(() => sqs.restore());
   beforeEach(() => {
     sqs.reset();
-    errors.length = 0;
+    log.lines.length = 0;
     process.env.AWS_REGION ??= 'eu-west-1';
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.map((e) => ({ Id: e.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: [],
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(acceptAll);
   });
   const failure = (i: number, extra: Partial<PermanentFailure> = {}): PermanentFailure => ({
     messageId: `msg-${i}`,
@@ -128,27 +128,25 @@ describe('sqsFailureSink', () => {
 
   it('an entry SQS refuses for a transient reason resolves false (the message comes back), logged without the body', async () => {
     sqs.reset();
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.filter((x) => x.Id !== 'm1').map((x) => ({ Id: x.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: input.Entries!.filter((x) => x.Id === 'm1').map((x) => ({ Id: x.Id!, SenderFault: false, Code: 'InternalError', Message: 'later' })),
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(refuseSome((e) => e.Id === 'm1', { code: 'InternalError', message: 'later', senderFault: false }));
     const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(1_000));
     const results = [sink.add(failure(0)), sink.add(failure(1, { originalBody: 'secret-ish body' }))];
     await sink.flush();
     expect(await Promise.all(results)).toEqual([true, false]);
-    expect(errors).toEqual([{ messageId: 'msg-1', sendError: 'InternalError: later' }]);
+    expect(log.lines).toEqual([{ level: 'error', msg: 'failure queue send failed', fields: { messageId: 'msg-1', sendError: 'InternalError: later' } }]);
   });
 
   it('a report SQS refuses as a sender fault is logged whole (cut to 16 KiB) and counts as handled: no retry', async () => {
     sqs.reset();
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: 'm0', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }] });
+    sqs.on(SendMessageBatchCommand).callsFake(refuseSome(() => true, { code: 'InvalidMessageContents', message: 'bad', senderFault: true }));
     const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(5_000));
     const result = sink.add(failure(0, { originalBody: 'z'.repeat(100_000) }));
     await sink.flush();
     expect(await result).toBe(true);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ messageId: 'msg-0', status: 422, code: 'unknown-task', sendError: 'InvalidMessageContents: bad', originalBodyTruncated: true });
-    expect(bytes(errors[0])).toBeLessThan(17 * 1024);
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatchObject({ level: 'error', fields: { messageId: 'msg-0', status: 422, code: 'unknown-task', sendError: 'InvalidMessageContents: bad', originalBodyTruncated: true } });
+    expect(bytes(log.lines[0])).toBeLessThan(17 * 1024);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1); // not retried
   });
 
   it('batches hold at most 256 KiB of bodies in all', async () => {
