@@ -16,7 +16,7 @@ import { PROBLEM_TYPE_PREFIX } from '../../lib/http/problem';
 import type { SweepReport } from '../../lib/sweep/run';
 import { CLEAN_ENV, setEnv } from '../support/env';
 import { callHttp, captureLogs, coldHandler, contextFor } from '../support/harness';
-import { sqsEvent } from '../support/events';
+import { functionGraphQueueEvent, sqsEvent } from '../support/events';
 import { SEED_NS, TEST_SECRET, type Platform } from '../support/http-events';
 import { acceptAll } from '../support/sqs';
 
@@ -347,6 +347,18 @@ describe('patchFromQueue: a webhook denial is permanent (failure queue, not retr
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ messageId: 'msg-0', status: 422, code: 'cci-rejected', originalBody: body });
     expect(sent[0].detail).toContain(`${WEBHOOK}job 'minAvailable' must not be greater than total replicas`);
+    unchanged();
+  });
+
+  it('on FunctionGraph (Kafka) the same denial is listed as permanent and the invocation does not throw', async () => {
+    readShows((job) => (job.spec.minAvailable = 1));
+    const body = JSON.stringify({ namespace: SEED_NS, name: NAME, replicas: { mpiworker: 1 } });
+    const handler = await coldHandler('patchFromQueue');
+    const summary = (await handler(functionGraphQueueEvent('kafka', [body], 1), contextFor('functiongraph', 30_000))) as { processed: number; failed: Array<{ index: number; reason: string }> };
+    expect(summary.processed).toBe(0);
+    expect(summary.failed).toEqual([{ index: 0, reason: `422 Unprocessable Content: CCI refused the change: 400: ${WEBHOOK}job 'minAvailable' must not be greater than total replicas` }]);
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    expect(patches().map((r) => r.status)).toEqual([400]);
     unchanged();
   });
 
