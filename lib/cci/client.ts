@@ -165,7 +165,9 @@ export function jobPath(namespace: string, name: string): string {
 function mapFailure(f: UpstreamFailure, call: Call): AppError {
   const detail = `CCI answered ${describeFailure(f)} for ${call.subject}`;
   const errors = f.causes?.map((c) => ({ path: c.field, message: c.message }));
-  switch (f.status) {
+  // An admission webhook's denial is "impossible" whatever code it chose: Volcano's is 400 (a Status with
+  // only a message), policy webhooks such as Gatekeeper answer 403, which is not about our credentials.
+  switch (f.status === 403 && f.message.startsWith('admission webhook "') ? 422 : f.status) {
     case 404:
       // A job call names its job ("No such job "ns/name""); a list keeps CCI's own message.
       return new AppError(404, 'job-not-found', call.subject.startsWith('job ') ? `No such ${call.subject}` : detail, { retryable: false });
@@ -177,8 +179,9 @@ function mapFailure(f: UpstreamFailure, call: Call): AppError {
       return new AppError(413, 'too-large', detail, { retryable: false });
     case 400:
     case 422:
-      // CCI's admission webhook answers 400 for patches it will not apply: both mean "impossible".
-      return new AppError(422, 'cci-rejected', `CCI refused the change: ${describeFailure(f)}`, {
+      // Volcano's webhook answers 400 for patches it will not apply, the apiserver's own checks 422: both
+      // mean "impossible". A list's 400 (a continue token or selector CCI will not take) says what was asked.
+      return new AppError(422, 'cci-rejected', `CCI refused ${call.method === 'PATCH' ? 'the change' : `the request for ${call.subject}`}: ${describeFailure(f)}`, {
         retryable: false,
         ...(errors && errors.length > 0 ? { errors } : {}),
       });
