@@ -50,7 +50,7 @@ export class Authenticator {
     }
     // Kubernetes clients (kubectl, client-go, client-node) send the same tokens as a bearer token.
     const bearer = authz ? /^Bearer\s+(\S+)\s*$/i.exec(authz)?.[1] : undefined;
-    const token = headerString(req.headers['x-auth-token']) ?? bearer;
+    const token = headerString(req.headers['x-auth-token']) || bearer;
     if (!token) {
       rec.auth = 'none';
       throw unauthorized();

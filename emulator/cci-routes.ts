@@ -1,15 +1,16 @@
 /**
  * HTTP face of the emulated Kubernetes API (CCI + Volcano): which route a request addresses, how it
  * is counted, and its dispatch after authentication and the namespace ban list: discovery, then the
- * Volcano Job resource (CciService), answered as JSON or, for kubectl, as a Table.
+ * Volcano Job resource (CciService) and the read-only PodGroups, answered as JSON or, for kubectl, as a Table.
  */
 import type { Authenticator } from './auth';
 import { type CciService, JOBS_PREFIX } from './cci';
-import { JOBS_CRD } from './crds';
+import { JOBS_CRD, PODGROUPS_CRD } from './crds';
 import { discoveryDocument, isDiscoveryPath } from './discovery';
 import { headerString } from './http';
-import { forbiddenNamespace, genericNotFound, methodNotAllowed } from './k8s-status';
+import { forbiddenByRbac, forbiddenNamespace, genericNotFound, methodNotAllowed } from './k8s-status';
 import { answer, type Exchange, type Service } from './pipeline';
+import { type PodGroups, PODGROUPS_PREFIX } from './podgroups';
 import type { RequestLog } from './request-log';
 import { includeObjectOf, negotiate, toTable } from './table';
 
@@ -17,6 +18,8 @@ export type CciRoute =
   | { kind: 'list' | 'create' | 'collection-other'; namespace: string }
   | { kind: 'get' | 'patch' | 'item-other'; namespace: string; name: string }
   | { kind: 'getStatus' | 'patchStatus' | 'status-other'; namespace: string; name: string }
+  | { kind: 'pgList' | 'pg-collection-other'; namespace: string }
+  | { kind: 'pgGet' | 'pg-item-other'; namespace: string; name: string }
   | { kind: 'unknown' };
 
 function decodeSegment(s: string): string | undefined {
@@ -27,7 +30,18 @@ function decodeSegment(s: string): string | undefined {
   }
 }
 
+function classifyPodGroups(method: string, path: string): CciRoute {
+  const rest = path.slice(PODGROUPS_PREFIX.length).split('/');
+  const namespace = decodeSegment(rest[0] ?? '');
+  if (!namespace || rest[1] !== 'podgroups') return { kind: 'unknown' };
+  if (rest.length === 2 || (rest.length === 3 && rest[2] === '')) return { kind: method === 'GET' ? 'pgList' : 'pg-collection-other', namespace };
+  const name = decodeSegment(rest[2] ?? '');
+  if (!name || rest.length > 3) return { kind: 'unknown' };
+  return { kind: method === 'GET' ? 'pgGet' : 'pg-item-other', namespace, name };
+}
+
 export function classifyCci(method: string, path: string): CciRoute {
+  if (path.startsWith(PODGROUPS_PREFIX)) return classifyPodGroups(method, path);
   if (!path.startsWith(JOBS_PREFIX)) return { kind: 'unknown' };
   const rest = path.slice(JOBS_PREFIX.length).split('/');
   const namespace = decodeSegment(rest[0] ?? '');
@@ -52,15 +66,45 @@ export function classifyCci(method: string, path: string): CciRoute {
   return { kind: 'unknown' };
 }
 
-const COUNTER = { get: 'get', getStatus: 'get', list: 'list', patch: 'patch', patchStatus: 'patchStatus', create: 'create' } as const;
-const VERB: Record<string, string> = { list: 'list', create: 'create', get: 'get', getStatus: 'get', patch: 'patch', patchStatus: 'patch' };
+const COUNTER = {
+  get: 'get',
+  getStatus: 'get',
+  list: 'list',
+  patch: 'patch',
+  patchStatus: 'patchStatus',
+  create: 'create',
+  pgGet: 'podGroups',
+  pgList: 'podGroups',
+} as const;
+const VERB: Record<string, string> = { list: 'list', create: 'create', get: 'get', getStatus: 'get', patch: 'patch', patchStatus: 'patch', pgList: 'list', pgGet: 'get' };
 
 export interface CciDeps {
   cci: CciService;
   auth: Authenticator;
   log: RequestLog;
+  podGroups: PodGroups;
   /** Namespaces where every call answers 403. */
   forbidden: ReadonlySet<string>;
+}
+
+function isPodGroupRoute(route: CciRoute): route is Extract<CciRoute, { kind: 'pgList' | 'pgGet' | 'pg-collection-other' | 'pg-item-other' }> {
+  return route.kind.startsWith('pg');
+}
+
+/** Answers a PodGroup route (read-only: Volcano's controller owns PodGroups). */
+function handlePodGroups(ex: Exchange, route: Extract<CciRoute, { namespace: string }>, deps: CciDeps): void {
+  const name = 'name' in route ? route.name : undefined;
+  const verb = VERB[route.kind] ?? ex.method.toLowerCase();
+  if (deps.forbidden.has(route.namespace)) throw forbiddenNamespace(route.namespace, verb, name, PODGROUPS_CRD.plural, PODGROUPS_CRD.group);
+  if (deps.podGroups.forbidden) throw forbiddenByRbac(ex.rec.user ?? 'emulator-user', verb, PODGROUPS_CRD.plural, PODGROUPS_CRD.group, route.namespace, name);
+  if (route.kind !== 'pgGet' && route.kind !== 'pgList') throw methodNotAllowed();
+  const form = negotiate(headerString(ex.req.headers.accept), true);
+  const obj = route.kind === 'pgGet' ? deps.podGroups.get(route.namespace, route.name) : deps.podGroups.list(route.namespace, ex.query);
+  if (form.kind === 'table') {
+    answer(ex, 200, form.contentType, JSON.stringify(toTable(PODGROUPS_CRD, obj, form.version, includeObjectOf(ex.query))) + '\n');
+    return;
+  }
+  answer(ex, 200, 'application/json', JSON.stringify(obj) + '\n');
 }
 
 export function cciService(deps: CciDeps): Service {
@@ -84,6 +128,7 @@ export function cciService(deps: CciDeps): Service {
         return;
       }
       if (route.kind === 'unknown') throw genericNotFound();
+      if (isPodGroupRoute(route)) return handlePodGroups(ex, route, deps);
       const printable = route.kind === 'get' || route.kind === 'list';
       const form = negotiate(headerString(ex.req.headers.accept), printable);
       if (deps.forbidden.has(route.namespace)) {

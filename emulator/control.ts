@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import { normaliseTimes, validAction } from './faults';
 import { sendJson } from './http';
-import type { BulkJobOptions, Emulator, FaultRule, Job, RequestRecord } from './types';
+import type { BulkJobOptions, Emulator, FaultRule, Job, PodGroupCondition, PodGroupStatusOverride, RequestRecord } from './types';
 
 type Input = Record<string, unknown>;
 
@@ -68,6 +68,8 @@ export function controlRoutes(d: ControlDeps): ControlRoute[] {
     { method: 'POST', pattern: /^\/_emulator\/tokens\/mint$/, handler: () => reply(200, { token: api.mintToken() }) },
     { method: 'POST', pattern: /^\/_emulator\/continue\/expire$/, handler: () => (api.expireContinueTokens(), OK) },
     { method: 'GET', pattern: /^\/_emulator\/requests$/, handler: () => reply(200, d.liveRequests()) },
+    { method: 'GET', pattern: /^\/_emulator\/smn\/messages$/, handler: () => reply(200, api.smnMessages()) },
+    { method: 'DELETE', pattern: /^\/_emulator\/smn\/messages$/, handler: () => (api.clearSmnMessages(), OK) },
     {
       method: 'POST',
       pattern: /^\/_emulator\/jobs\/bulk$/,
@@ -94,6 +96,33 @@ export function controlRoutes(d: ControlDeps): ControlRoute[] {
         if (!api.getJob(ns!, name!)) return reply(404, { error: `job ${ns}/${name} not found` });
         api.setPhase(ns!, name!, phase, typeof input['lastTransitionTime'] === 'string' ? input['lastTransitionTime'] : undefined);
         return reply(200, api.getJob(ns!, name!));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_emulator\/podgroups\/forbid$/,
+      handler: (_p, input) => (api.forbidPodGroups(input['forbidden'] !== false), OK),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/_emulator\/podgroups\/([^/]+)\/([^/]+)$/,
+      handler: ([ns, job]) => {
+        const pg = api.getPodGroup(ns!, job!);
+        return pg ? reply(200, pg) : reply(404, { error: `no PodGroup for job ${ns}/${job}` });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_emulator\/podgroups\/([^/]+)\/([^/]+)\/status$/,
+      handler: ([ns, job], input) => {
+        const o: PodGroupStatusOverride = {};
+        if (typeof input['phase'] === 'string') o.phase = input['phase'];
+        if (Array.isArray(input['conditions'])) o.conditions = input['conditions'] as PodGroupCondition[];
+        if (typeof input['legacyName'] === 'boolean') o.legacyName = input['legacyName'];
+        if (typeof input['absent'] === 'boolean') o.absent = input['absent'];
+        if (!api.getJob(ns!, job!)) return reply(404, { error: `job ${ns}/${job} not found` });
+        api.setPodGroupStatus(ns!, job!, o);
+        return reply(200, api.getPodGroup(ns!, job!) ?? { absent: true });
       },
     },
     {

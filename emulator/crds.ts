@@ -67,7 +67,7 @@ export const PODGROUPS_CRD: CrdDefinition = {
   ],
 };
 
-export const SERVED_CRDS: readonly CrdDefinition[] = [JOBS_CRD];
+export const SERVED_CRDS: readonly CrdDefinition[] = [JOBS_CRD, PODGROUPS_CRD];
 
 export function groupVersion(crd: CrdDefinition): string {
   return `${crd.group}/${crd.version}`;

@@ -8,7 +8,7 @@ import { MESSAGE_BY_CODE, REASON_BY_CODE, statusBody } from './k8s-status';
 import { send } from './http';
 import type { FaultAction, FaultRule, RequestRecord } from './types';
 
-export type FaultService = 'iam' | 'cci';
+export type FaultService = 'iam' | 'cci' | 'smn';
 
 interface ActiveRule {
   service: FaultService | 'any';
@@ -148,7 +148,7 @@ export function faultAnswer(action: Extract<FaultAction, { type: 'status' }>, se
     }
     return { status, contentType: ct, body: action.body, headers };
   }
-  const shape = action.shape ?? (service === 'iam' ? 'iam' : 'status');
+  const shape = action.shape ?? (service === 'iam' ? 'iam' : service === 'smn' ? 'gateway' : 'status');
   switch (shape) {
     case 'text': {
       const text = status === 429 ? 'Too many requests, please try again later.' : (action.message ?? (http.STATUS_CODES[status] ?? 'Error'));

@@ -11,21 +11,11 @@ import type { BulkJobOptions, Job } from './types';
 
 export type { BulkJobOptions } from './types';
 
-/** Called with each job a fixture writes, so derived objects (PodGroups) can follow. */
-export type JobWritten = (namespace: string, job: Job) => void;
-
 export class Fixtures {
-  constructor(
-    private readonly store: JobStore,
-    private readonly onWrite: JobWritten = () => undefined,
-  ) {}
+  constructor(private readonly store: JobStore) {}
 
   seed(): void {
-    for (const job of SEED_JOBS) {
-      const copy = canonical(job);
-      this.store.set(job.metadata.namespace!, copy);
-      this.onWrite(job.metadata.namespace!, copy);
-    }
+    for (const job of SEED_JOBS) this.store.set(job.metadata.namespace!, canonical(job));
   }
 
   getJob(namespace: string, name: string): Job | undefined {
@@ -45,7 +35,6 @@ export class Fixtures {
     copy.metadata.selfLink = selfLink(namespace, copy.metadata.name);
     copy.metadata.resourceVersion = this.store.nextRv();
     const entry = this.store.set(namespace, canonical(copy));
-    this.onWrite(namespace, entry.job);
     return JSON.parse(entry.json) as Job;
   }
 
@@ -92,9 +81,7 @@ export class Fixtures {
         status,
       };
       if (o.labels && Object.keys(o.labels).length > 0) job.metadata.labels = { ...o.labels };
-      const stored = canonical(job);
-      this.store.set(namespace, stored, undefined, true);
-      this.onWrite(namespace, stored);
+      this.store.set(namespace, canonical(job), undefined, true);
       made++;
     }
   }
@@ -106,8 +93,6 @@ export class Fixtures {
     const status = (job.status ??= {});
     status.state = { ...(status.state ?? {}), phase, lastTransitionTime: lastTransitionTime ?? nowSeconds() };
     job.metadata.resourceVersion = this.store.nextRv();
-    const stored = canonical(job);
-    this.store.set(namespace, stored);
-    this.onWrite(namespace, stored);
+    this.store.set(namespace, canonical(job));
   }
 }

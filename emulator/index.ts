@@ -1,5 +1,5 @@
 /**
- * Local emulator of Huawei IAM (password tokens) and CCI (Volcano Jobs), on node:http.
+ * Local emulator of Huawei IAM (password tokens), CCI (Volcano Jobs, PodGroups) and SMN (publish), on node:http(s).
  *
  *   const emu = await startEmulator({ port: 0 });
  *   // IAM: POST `${emu.url}/v3/auth/tokens`; CCI: `${emu.url}/apis/batch.volcano.sh/v1alpha1/namespaces/{ns}/jobs...`
@@ -20,6 +20,8 @@ import { FaultBook } from './faults';
 import { Fixtures } from './fixtures';
 import { answer, pipeline, type Service } from './pipeline';
 import { iamRequest, isIamPath, TokenAuthority, type IamConfig, type IamUser } from './iam';
+import { PodGroups } from './podgroups';
+import { smnService, SmnTopics } from './smn';
 import { RequestLog } from './request-log';
 import { JobStore } from './store';
 import { clientCertificate, tlsMaterial } from './tls';
@@ -37,8 +39,12 @@ export type {
   JobStatus,
   JobTask,
   JobMetadata,
+  PodGroupCondition,
+  PodGroupStatusOverride,
   RequestRecord,
+  SmnMessage,
 } from './types';
+export { gangUnschedulableMessage } from './podgroups';
 export { SEED_JOBS, SEED_NAMESPACE, SEED_JOB_OPENMPI_HELLO_2, SEED_JOB_OPENMPI_HELLO_3 } from './seed-jobs';
 
 export interface EmulatorOptions {
@@ -63,7 +69,9 @@ export interface EmulatorOptions {
    * client certificates signed by the fixture client CA (CN = user). Default false (plain HTTP).
    */
   tls?: boolean;
-  /** One line per request to stderr (default false). */
+  /** SMN topic URNs that exist (default: every well-formed `urn:smn:<region>:<project>:<name>` of the path's project). */
+  smnTopics?: string[];
+  /** One line per request (and each SMN message) to stderr (default false). */
   log?: boolean;
 }
 
@@ -104,6 +112,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const store = new JobStore(START_RESOURCE_VERSION);
   const cci = new CciService(store);
   const fixtures = new Fixtures(store);
+  const podGroups = new PodGroups(store);
   if (opts.seed ?? true) fixtures.seed();
   const faults = new FaultBook();
   const log = new RequestLog();
@@ -123,7 +132,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url: () => baseUrl,
   };
 
-  const services: Service[] = [iamService(iamConfig, log), cciService({ cci, auth, log, forbidden })];
+  const smn = new SmnTopics(opts.smnTopics ? new Set(opts.smnTopics) : undefined);
+  const services: Service[] = [
+    iamService(iamConfig, log),
+    smnService({ topics: smn, auth, count: () => log.countSmnPublish(), logEnabled }),
+    cciService({ cci, auth, log, forbidden, podGroups }),
+  ];
   let routes: ReturnType<typeof controlRoutes> = [];
   const onRequest = pipeline({ services, faults, log, logEnabled, control: (method, path, body, res) => handleControl(routes, method, path, body, res) });
   const tls = opts.tls ? tlsMaterial() : undefined;
@@ -177,6 +191,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       cci.continueMinRv = store.rv;
     },
     requests: () => log.copies(),
+    podGroupName: (namespace, jobName) => podGroups.nameFor(namespace, jobName),
+    getPodGroup(namespace, jobName) {
+      const name = podGroups.nameFor(namespace, jobName);
+      if (name === undefined) return undefined;
+      try {
+        return podGroups.get(namespace, name);
+      } catch {
+        return undefined;
+      }
+    },
+    setPodGroupStatus: (namespace, jobName, status) => podGroups.setStatus(namespace, jobName, status),
+    setPodGroupConditions: (namespace, jobName, conditions) => podGroups.setStatus(namespace, jobName, { conditions }),
+    forbidPodGroups(on = true) {
+      podGroups.forbidden = on;
+    },
+    smnMessages: () => smn.list(),
+    clearSmnMessages: () => smn.clear(),
     caCert: tls?.serverCa,
     clientCert: (kind) => clientCertificate(kind),
   };

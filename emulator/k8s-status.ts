@@ -124,8 +124,8 @@ export function unauthorized(): HttpError {
   return statusError(401, 'Unauthorized', 'Unauthorized');
 }
 
-export function notFound(name: string): HttpError {
-  return statusError(404, `${RESOURCE}.${GROUP} "${name}" not found`, 'NotFound', { name, group: GROUP, kind: RESOURCE });
+export function notFound(name: string, resource = RESOURCE, group = GROUP): HttpError {
+  return statusError(404, `${resource}.${group} "${name}" not found`, 'NotFound', { name, group, kind: resource });
 }
 
 export function alreadyExists(name: string): HttpError {
@@ -166,14 +166,25 @@ export function genericInvalid(): HttpError {
   return statusError(422, 'the server rejected our request due to an error in our request', 'Invalid', {});
 }
 
-export function forbiddenNamespace(namespace: string, verb: string, name?: string): HttpError {
-  const what = name ? `${RESOURCE}.${GROUP} "${name}"` : `${RESOURCE}.${GROUP}`;
+export function forbiddenNamespace(namespace: string, verb: string, name?: string, resource = RESOURCE, group = GROUP): HttpError {
+  const what = name ? `${resource}.${group} "${name}"` : `${resource}.${group}`;
   return statusError(
     403,
-    `${what} is forbidden: current user has no right to ${verb} resource "${RESOURCE}" in API group "${GROUP}" in the namespace "${namespace}"`,
+    `${what} is forbidden: current user has no right to ${verb} resource "${resource}" in API group "${group}" in the namespace "${namespace}"`,
     'Forbidden',
-    name ? { name, group: GROUP, kind: RESOURCE } : { group: GROUP, kind: RESOURCE },
+    name ? { name, group, kind: resource } : { group, kind: resource },
     { errorCode: 'CCI.01.403104' },
+  );
+}
+
+/** kube-apiserver's RBAC denial (no CCI error code): `User "<u>" cannot <verb> resource ...`. */
+export function forbiddenByRbac(user: string, verb: string, resource: string, group: string, namespace: string, name?: string): HttpError {
+  const what = name ? `${resource}.${group} "${name}"` : `${resource}.${group}`;
+  return statusError(
+    403,
+    `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${namespace}"`,
+    'Forbidden',
+    name ? { name, group, kind: resource } : { group, kind: resource },
   );
 }
 

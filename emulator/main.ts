@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       'usage: tsx emulator/main.ts [--log] [--no-seed]\n' +
         '  EMULATOR_PORT (default 8790), EMULATOR_HOST (default 127.0.0.1)\n' +
-        '  control interface: /_emulator/{faults,stats,reset-stats,tokens/revoke,tokens/expire,tokens/mint,jobs/bulk,jobs/{ns}/{name}/phase,continue/expire,requests}\n',
+        '  control interface: /_emulator/{faults,stats,reset-stats,tokens/revoke,tokens/expire,tokens/mint,jobs/bulk,jobs/{ns}/{name}/phase,continue/expire,requests,podgroups/...,smn/messages} (emulator/README.md)\n',
     );
     return;
   }

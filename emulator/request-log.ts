@@ -11,7 +11,7 @@ export const MAX_LOGGED_BODY = 4096;
 export type CciCounter = keyof EmulatorStats['cci'];
 
 function emptyStats(): EmulatorStats {
-  return { iamTokenRequests: 0, cci: { get: 0, list: 0, patch: 0, patchStatus: 0, create: 0, total: 0 } };
+  return { iamTokenRequests: 0, smnPublishRequests: 0, cci: { get: 0, list: 0, patch: 0, patchStatus: 0, create: 0, podGroups: 0, total: 0 } };
 }
 
 export class RequestLog {
@@ -27,6 +27,10 @@ export class RequestLog {
     this.counters.iamTokenRequests++;
   }
 
+  countSmnPublish(): void {
+    this.counters.smnPublishRequests++;
+  }
+
   /** Counts one CCI request in `total`, and in `counter` when the route has one. */
   countCci(counter: Exclude<CciCounter, 'total'> | undefined): void {
     this.counters.cci.total++;
@@ -34,7 +38,7 @@ export class RequestLog {
   }
 
   stats(): EmulatorStats {
-    return { iamTokenRequests: this.counters.iamTokenRequests, cci: { ...this.counters.cci } };
+    return { ...this.counters, cci: { ...this.counters.cci } };
   }
 
   /** The live records (for the control interface's JSON answer). */

@@ -2,6 +2,11 @@
  * Shared types of the local IAM + CCI (Volcano Job) emulator, in one place so the modules and the
  * public entry point (index.ts re-exports them) agree on one definition.
  */
+import type { PodGroupCondition, PodGroupStatusOverride } from './podgroups';
+import type { SmnMessage } from './smn';
+
+export type { PodGroupCondition, PodGroupStatusOverride } from './podgroups';
+export type { SmnMessage } from './smn';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -80,7 +85,8 @@ export type FaultAction =
   | { type: 'garbage'; status?: number; kind?: 'html' | 'json' };
 
 export interface FaultRule {
-  service?: 'iam' | 'cci' | 'any';
+  /** Default 'cci'. SMN faults default to the gateway shape. */
+  service?: 'iam' | 'cci' | 'smn' | 'any';
   method?: string;
   path?: string | RegExp;
   times?: number;
@@ -89,11 +95,14 @@ export interface FaultRule {
 
 export interface EmulatorStats {
   iamTokenRequests: number;
-  cci: { get: number; list: number; patch: number; patchStatus: number; create: number; total: number };
+  /** `POST .../publish` requests to the SMN fake (accepted or not). */
+  smnPublishRequests: number;
+  /** `podGroups`: PodGroup reads (get and list); `total` counts every Kubernetes API request. */
+  cci: { get: number; list: number; patch: number; patchStatus: number; create: number; podGroups: number; total: number };
 }
 
 export interface RequestRecord {
-  service: 'iam' | 'cci';
+  service: 'iam' | 'cci' | 'smn';
   method: string;
   path: string;
   /** Raw query string without the leading '?', '' when none. */
@@ -141,6 +150,19 @@ export interface Emulator {
   forbidNamespace(namespace: string): void;
   expireContinueTokens(): void;
   requests(): RequestRecord[];
+  /** The name of the job's PodGroup (`<job>-<uid>`, or the job's name when set legacy); undefined without the job. */
+  podGroupName(namespace: string, jobName: string): string | undefined;
+  /** The job's PodGroup as `GET .../podgroups/{name}` answers it; undefined when it has none. */
+  getPodGroup(namespace: string, jobName: string): Record<string, unknown> | undefined;
+  /** Overrides the job's PodGroup: `phase`, `conditions` (replace the derived ones), `legacyName`, `absent` (404). */
+  setPodGroupStatus(namespace: string, jobName: string, status: PodGroupStatusOverride): void;
+  /** Shorthand for `setPodGroupStatus(namespace, jobName, { conditions })`. */
+  setPodGroupConditions(namespace: string, jobName: string, conditions: PodGroupCondition[]): void;
+  /** Every PodGroup read answers the RBAC 403 (`forbidPodGroups(false)` lifts it). */
+  forbidPodGroups(forbidden?: boolean): void;
+  /** Messages published to the SMN fake, oldest first. */
+  smnMessages(): SmnMessage[];
+  clearSmnMessages(): void;
   /** PEM of the CA that signed the server certificate (only with `tls`): what clients must trust. */
   caCert: string | undefined;
   /** A fixture client certificate and key: `valid` (CN `emulator-user`), `expired`, or `unknown-ca`. */

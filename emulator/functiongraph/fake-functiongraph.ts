@@ -17,6 +17,8 @@ export interface FakeFunctionGraphOptions {
   securityToken?: string;
   projectId: string;
   region?: string;
+  /** Answer `encrypted_user_data` as "" (whether the real API returns it is not documented). */
+  hideEncryptedUserData?: boolean;
 }
 
 export interface RecordedRequest {
@@ -122,8 +124,9 @@ export async function startFakeFunctionGraph(opts: FakeFunctionGraphOptions): Pr
     if (!fn) throw new ApiError(404, 'FSS.0404', 'The specified resource was not found.');
     return { urn, fn, latest };
   };
+  const shown = (fn: FakeFunction): Json => (opts.hideEncryptedUserData ? { ...fn.record, encrypted_user_data: '' } : { ...fn.record });
   const listView = (fn: FakeFunction): Json => {
-    const { func_id: _id, ...rest } = fn.record;
+    const { func_id: _id, ...rest } = shown(fn);
     return rest;
   };
 
@@ -171,8 +174,9 @@ export async function startFakeFunctionGraph(opts: FakeFunctionGraphOptions): Pr
       enterprise_project_id: '0',
       type: str(body.type) ?? 'v2',
     };
-    functions.set(urn, { record, code, triggers: [] });
-    return record;
+    const fn: FakeFunction = { record, code, triggers: [] };
+    functions.set(urn, fn);
+    return shown(fn);
   }
 
   function updateCode(urnParam: string, body: Json): Json {
@@ -225,7 +229,7 @@ export async function startFakeFunctionGraph(opts: FakeFunctionGraphOptions): Pr
       description: str(body.description) ?? '',
       last_modified: now(),
     });
-    return { ...fn.record, func_urn: `${String(fn.record.func_urn)}:latest` };
+    return { ...shown(fn), func_urn: `${String(fn.record.func_urn)}:latest` };
   }
 
   function createTrigger(urnParam: string, body: Json): Json {
@@ -308,7 +312,7 @@ export async function startFakeFunctionGraph(opts: FakeFunctionGraphOptions): Pr
       if (rest.length === 1 && method === 'POST') return [200, createFunction(body)];
       if (rest.length === 3 && a === 'config' && method === 'GET') {
         const { fn } = find(urn!);
-        return [200, { ...fn.record, func_urn: `${String(fn.record.func_urn)}:latest` }];
+        return [200, { ...shown(fn), func_urn: `${String(fn.record.func_urn)}:latest` }];
       }
       if (rest.length === 3 && a === 'config' && method === 'PUT') return [200, updateConfig(urn!, body)];
       if (rest.length === 3 && a === 'code' && method === 'PUT') return [200, updateCode(urn!, body)];

@@ -53,7 +53,7 @@ export function httpFunction(spec: RouteSpec, handle: (call: HttpCall) => Promis
   ];
   const handler = middy<unknown, HttpResponse, Error, Context, ShellState>({ timeoutEarlyInMillis: 0 });
   // `answer` first: its `after` and `onError` run last, around whatever the checks do.
-  handler.use(answer(spec.fn));
+  handler.use(answer());
   for (const m of checks) handler.use(m);
   // The handler's event is the checked call, as middy's parsers hand over what they parsed.
   handler.use({ before: (request) => void (request.event = request.internal.call) });

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { packageFunctionGraph } from '../package-functiongraph';
 import { desiredFunctions, type DesiredFunction, type DesiredTrigger } from './desired-state';
-import { SdkFunctionGraphApi, type DeployedTrigger, type FunctionConfig, type FunctionGraphApi } from './functiongraph-api';
+import { SdkFunctionGraphApi, type DeployedFunction, type DeployedTrigger, type FunctionConfig, type FunctionGraphApi } from './functiongraph-api';
 import type { DeployInputs } from './inputs';
 import { planFunction, type FunctionStep } from './plan';
+import { markerFor, splitSecretsMarker, withSecretsMarker } from './secrets-marker';
 import { readServiceSettings } from './service-settings';
 
 export interface ReportRow {
@@ -60,8 +61,10 @@ async function buildZips(): Promise<Map<string, Buffer>> {
   return new Map(built.map((b) => [b.name, readFileSync(b.zip)]));
 }
 
-function config(d: DesiredFunction, keepXrole?: string): FunctionConfig {
-  const xrole = d.xrole ?? keepXrole;
+/** What create and update send; `current` keeps its agency (without --xrole) and its secrets salt. */
+function config(d: DesiredFunction, current?: DeployedFunction): FunctionConfig {
+  const xrole = d.xrole ?? current?.xrole;
+  const marker = markerFor(d.encryptedUserData, splitSecretsMarker(current?.description).marker);
   return {
     funcName: d.funcName,
     packageName: d.packageName,
@@ -69,7 +72,7 @@ function config(d: DesiredFunction, keepXrole?: string): FunctionConfig {
     handler: d.handler,
     memorySize: d.memorySize,
     timeout: d.timeout,
-    ...(d.description ? { description: d.description } : {}),
+    description: withSecretsMarker(d.description, marker),
     userData: d.userData,
     encryptedUserData: d.encryptedUserData,
     ...(xrole ? { xrole } : {}),
@@ -130,7 +133,7 @@ export async function deployFunctionGraph(opts: DeployOptions): Promise<DeployRe
       } else {
         urn = step.current!.urn;
         if (step.codeChanged) await api.updateCode(urn, d.zip, d.zipName);
-        if (step.configChanges.length > 0) await api.updateConfig(urn, config(d, step.current!.xrole));
+        if (step.configChanges.length > 0) await api.updateConfig(urn, config(d, step.current));
         rows.push({ function: d.funcName, resource: 'function', action: step.action === 'update' ? 'updated' : 'unchanged', detail: functionDetail(step) });
       }
       for (const t of step.triggers) {

@@ -36,8 +36,6 @@ export interface DeployedFunction {
   timeout?: number;
   digest?: string;
   userData: Record<string, string>;
-  /** Undefined when the API does not return the encrypted variables. */
-  encryptedUserData?: Record<string, string>;
   xrole?: string;
   description?: string;
 }
@@ -57,7 +55,8 @@ export interface FunctionConfig {
   handler: string;
   memorySize: number;
   timeout: number;
-  description?: string;
+  /** Sent as is: the deploy appends its secrets marker. */
+  description: string;
   userData: Record<string, string>;
   encryptedUserData: Record<string, string>;
   xrole?: string;
@@ -120,7 +119,6 @@ function toFunction(raw: unknown): DeployedFunction {
   const urn = str(r.func_urn);
   const name = str(r.func_name);
   if (!urn || !name) throw new Error('FunctionGraph answered without func_urn / func_name');
-  const enc = variables(r.encrypted_user_data);
   return {
     urn,
     name,
@@ -130,7 +128,6 @@ function toFunction(raw: unknown): DeployedFunction {
     timeout: num(r.timeout),
     digest: str(r.digest),
     userData: variables(r.user_data) ?? {},
-    ...(enc ? { encryptedUserData: enc } : {}),
     xrole: str(r.xrole),
     description: str(r.description),
   };
@@ -267,7 +264,7 @@ export class SdkFunctionGraphApi implements FunctionGraphApi {
       .withTimeout(c.timeout)
       .withUserData(JSON.stringify(c.userData))
       .withEncryptedUserData(JSON.stringify(c.encryptedUserData))
-      .withDescription(c.description ?? '');
+      .withDescription(c.description);
     if (c.xrole) body.withXrole(c.xrole);
     await this.call(`update configuration of ${c.funcName}`, () =>
       this.client.updateFunctionConfig(new UpdateFunctionConfigRequest().withFunctionUrn(urn).withContentType(JSON_TYPE).withBody(body)),

@@ -5,6 +5,7 @@
  */
 import type { DesiredFunction, DesiredTrigger } from './desired-state';
 import type { DeployedFunction, DeployedTrigger } from './functiongraph-api';
+import { markerMatches, splitSecretsMarker } from './secrets-marker';
 
 export interface TriggerStep {
   desired: DesiredTrigger;
@@ -37,13 +38,11 @@ function configChanges(d: DesiredFunction, c: DeployedFunction): string[] {
   if (c.handler !== d.handler) out.push('handler');
   if (c.memorySize !== d.memorySize) out.push('memory_size');
   if (c.timeout !== d.timeout) out.push('timeout');
-  if ((c.description ?? '') !== (d.description ?? '')) out.push('description');
+  const deployed = splitSecretsMarker(c.description);
+  if (deployed.text !== (d.description ?? '')) out.push('description');
   if (!sameVariables(c.userData, d.userData)) out.push('user_data');
-  // When the API does not return the encrypted variables, they can only be known to be absent.
-  const enc = c.encryptedUserData;
-  if (enc === undefined ? Object.keys(d.encryptedUserData).length > 0 : !sameVariables(enc, d.encryptedUserData)) {
-    out.push('encrypted_user_data');
-  }
+  // Encrypted variables are compared through the fingerprint the deploy keeps in the description.
+  if (!markerMatches(deployed.marker, d.encryptedUserData)) out.push('encrypted_user_data');
   // Without --xrole the deploy leaves the function's agency as it is.
   if (d.xrole !== undefined && c.xrole !== d.xrole) out.push('xrole');
   return out;

@@ -22,6 +22,7 @@ export function formatResult(result: DeployResult): string {
   const counts = new Map<string, number>();
   for (const r of result.rows) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
   const summary = [...counts].map(([a, n]) => `${n} ${a}`).join(', ');
-  const urls = result.invokeUrls.map((u) => `  ${u.method.padEnd(6)} ${u.function}  ${u.url ?? `(${u.path}: no invoke URL yet)`}`);
+  const fnWidth = Math.max(0, ...result.invokeUrls.map((u) => u.function.length));
+  const urls = result.invokeUrls.map((u) => `  ${u.method.padEnd(6)} ${u.function.padEnd(fnWidth)}  ${u.url ?? `(${u.path}: no invoke URL yet)`}`);
   return head + formatTable(result.rows) + `\n${summary}\n` + (urls.length > 0 ? `\nInvoke URLs:\n${urls.join('\n')}\n` : '');
 }

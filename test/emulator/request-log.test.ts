@@ -17,7 +17,7 @@ describe('stats and request log', () => {
     await cci('GET', jobsUrl(NS, JOB));
     await fetch(`${t.emu.url}/v3/auth/tokens`, { method: 'POST', body: JSON.stringify(PASSWORD_BODY()) });
     const s = t.emu.stats();
-    expect(s).toEqual({ iamTokenRequests: 1, cci: { get: 2, list: 1, patch: 1, patchStatus: 1, create: 0, total: 5 } });
+    expect(s).toEqual({ iamTokenRequests: 1, smnPublishRequests: 0, cci: { get: 2, list: 1, patch: 1, patchStatus: 1, create: 0, podGroups: 0, total: 5 } });
     const log = t.emu.requests();
     expect(log.map((r) => r.status)).toEqual([200, 200, 200, 200, 503, 201]);
     expect(log[2]!.contentType).toBe('application/merge-patch+json');

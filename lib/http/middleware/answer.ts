@@ -4,12 +4,10 @@
  * errors with their cause; refusals (4xx) as info. No stack or secret reaches the answer.
  */
 import { toAppError } from '../../core/errors';
-import { createLogger } from '../../core/log';
-import { invocationFrom } from '../../platform/invocation';
 import { problemResponse } from '../problem';
 import type { ShellMiddleware } from './types';
 
-export function answer(fn: string): ShellMiddleware {
+export function answer(): ShellMiddleware {
   return {
     after: (request) => {
       const { log, started, call } = request.internal;
@@ -22,8 +20,8 @@ export function answer(fn: string): ShellMiddleware {
       });
     },
     onError: (request) => {
-      // The event middleware sets the state first thing; an error before it (none is known) still gets an answer.
-      const state = request.internal?.inv ? request.internal : { inv: invocationFrom(request.context), log: createLogger({ fn }), started: Date.now() };
+      // The event middleware sets the state before anything can throw.
+      const state = request.internal;
       const err = toAppError(request.error);
       const fields = { status: err.status, code: err.code, detail: err.message, ms: Date.now() - state.started, error: err.status >= 500 ? request.error : undefined };
       if (err.status >= 500) state.log.error('request failed', fields);

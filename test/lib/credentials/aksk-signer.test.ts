@@ -18,6 +18,8 @@ import {
   type SignInput,
 } from '../../../lib/credentials/aksk-signer';
 import { verifyAkSk } from '../../../emulator/aksk-verify';
+import { SEED_NAMESPACE, startEmulator } from '../../../emulator';
+import { exchange } from '../../../lib/upstream/exchange';
 
 const FIXED = new Date(Date.UTC(2025, 0, 15, 8, 30, 45, 678));
 
@@ -588,5 +590,67 @@ describe('verifyAkSk', () => {
         creds,
       );
     });
+  });
+});
+
+describe("signRequest through the product's own transport (exchange → the emulator's AK/SK check)", () => {
+  const creds: AkSkCredentials = { accessKey: 'LOCALAK', secretKey: 'localsecretkey' };
+  const jobs = `/apis/batch.volcano.sh/v1alpha1/namespaces/${SEED_NAMESPACE}/jobs`;
+
+  async function send(
+    method: string,
+    path: string,
+    body?: string,
+    contentType?: string,
+    tamper?: (h: Record<string, string>) => void,
+    wire: { method?: string; body?: string } = {},
+  ) {
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const url = `${emu.url}${path}`;
+      const headers = signRequest({ method, url, headers: { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}) }, ...(body !== undefined ? { body } : {}) }, creds);
+      tamper?.(headers);
+      const sentBody = wire.body ?? body;
+      const r = await exchange({ method: wire.method ?? method, url, headers, ...(sentBody !== undefined ? { body: sentBody } : {}), timeoutMs: 5_000 });
+      const seen = emu.requests().filter((q) => q.service === 'cci');
+      return { r, seen };
+    } finally {
+      await emu.close();
+    }
+  }
+
+  it.each([
+    ['GET', `${'JOBS'}/openmpi-hello-3-com`],
+    ['get', `${'JOBS'}/openmpi-hello-3-com`],
+    ['GET', `${'JOBS'}?labelSelector=${encodeURIComponent('app in (a,b)')}&limit=1`],
+  ])('%s %s: 2xx, authenticated by AK/SK', async (method, path) => {
+    const { r, seen } = await send(method, path.replace('JOBS', jobs));
+    expect(r.kind === 'response' && r.status).toBe(200);
+    expect(seen[0]).toMatchObject({ method: 'GET', auth: 'aksk' });
+  });
+
+  it.each(['PATCH', 'patch', 'Patch'])('%s with a merge-patch body (a lower-case method is signed as it goes on the wire)', async (method) => {
+    // Non-ASCII text: the signed hash and content-length are over the UTF-8 bytes.
+    const body = JSON.stringify({ metadata: { labels: { signed: 'yes' }, annotations: { note: 'grüße € 😀' } } });
+    const { r, seen } = await send(method, `${jobs}/openmpi-hello-2-com?dryRun=All&fieldManager=${encodeURIComponent('fm x')}`, body, 'application/merge-patch+json');
+    expect(r.kind === 'response' && r.status).toBe(200);
+    expect(seen[0]).toMatchObject({ method: 'PATCH', auth: 'aksk', status: 200 });
+  });
+
+  it('the check is real: a body, method or date changed after signing, or a wrong signature, is refused (401)', async () => {
+    const body = '{"metadata":{"labels":{"a":"b"}}}';
+    const path = `${jobs}/openmpi-hello-2-com?dryRun=All`;
+    const changedBody = await send('PATCH', path, body, 'application/merge-patch+json', undefined, { body: '{"metadata":{"labels":{"a":"c"}}}' });
+    expect(changedBody.r.kind === 'response' && changedBody.r.status).toBe(401);
+    const changedMethod = await send('GET', `${jobs}/openmpi-hello-2-com`, undefined, undefined, undefined, { method: 'DELETE' });
+    expect(changedMethod.r.kind === 'response' && changedMethod.r.status).toBe(401);
+    const { r } = await send('PATCH', path, body, 'application/merge-patch+json', (h) => {
+      h['X-Sdk-Date'] = formatSdkDate(new Date(Date.now() - 60_000));
+    });
+    expect(r.kind === 'response' && r.status).toBe(401);
+    const wrongKey = await send('GET', `${jobs}/openmpi-hello-3-com`, undefined, undefined, (h) => {
+      h.Authorization = h.Authorization!.replace(/Signature=[0-9a-f]{4}/, 'Signature=0000');
+    });
+    expect(wrongKey.r.kind === 'response' && wrongKey.r.status).toBe(401);
   });
 });

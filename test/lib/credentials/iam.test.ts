@@ -1,11 +1,9 @@
-import { mockClient } from 'aws-sdk-client-mock';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+/** IAM password tokens from the emulator's IAM: the request, expiry parsing, refusals, retries, and the token key. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator';
 import { AppError } from '../../../lib/core/errors';
 import { Deadline } from '../../../lib/core/deadline';
-import { parseExpiresAt, requestProjectToken } from '../../../lib/credentials/iam';
-import { clearSecretCache, iamSecretSource } from '../../../lib/credentials/iam-secret';
+import { iamPasswordSource, iamTokenKey, parseExpiresAt, requestProjectToken } from '../../../lib/credentials/iam';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -17,7 +15,6 @@ afterAll(async () => {
 beforeEach(() => {
   emu.clearFaults();
   emu.resetStats();
-  clearSecretCache();
 });
 
 const creds = { domain: 'demo-domain', user: 'demo-user', password: 'demo-password', project: 'cn-north-4' };
@@ -56,38 +53,33 @@ describe('IAM password tokens', () => {
   });
 });
 
-describe('IAM credentials from Secrets Manager', () => {
-  const sm = mockClient(SecretsManagerClient);
-  beforeEach(() => sm.reset());
-
-  it('reads the secret once, then reuses it for later tokens', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'cci/creds' }).resolves({ SecretString: JSON.stringify(creds) });
-    const src = iamSecretSource(emu.url, 'cci/creds');
-    await src.fetch(Deadline.after(5_000));
-    await src.fetch(Deadline.after(5_000));
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(emu.stats().iamTokenRequests).toBe(2);
+describe('IAM token identity', () => {
+  it('the key names endpoint, domain, user and project and a hash of the password, never the password', () => {
+    const key = iamTokenKey('https://iam', creds);
+    expect(key).toMatch(/^iam:https:\/\/iam\|demo-domain\|demo-user\|cn-north-4\|[0-9a-f]{16}$/);
+    expect(key).not.toContain('demo-password');
+    const keys = new Set([
+      key,
+      iamTokenKey('https://iam', { ...creds, password: 'other' }),
+      iamTokenKey('https://iam', { ...creds, user: 'other' }),
+      iamTokenKey('https://iam', { ...creds, domain: 'other' }),
+      iamTokenKey('https://iam', { ...creds, project: 'other' }),
+      iamTokenKey('https://other', creds),
+    ]);
+    expect(keys.size).toBe(6);
+    expect(iamPasswordSource('https://iam', creds).key).toBe(key);
   });
 
-  it('a malformed secret is a clear error that shows no value', async () => {
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ user: 'u', password: 'pw-in-secret' }) });
-    const err = (await iamSecretSource(emu.url, 'cci/bad').fetch(Deadline.after(5_000)).catch((e: unknown) => e)) as AppError;
-    expect(err.message).toMatch(/domain, user, password, project/);
-    expect(err.message).not.toContain('pw-in-secret');
+  it('a token source fetches from IAM, and an IAM answer without X-Subject-Token is a 502', async () => {
+    await expect(iamPasswordSource(emu.url, creds).fetch(Deadline.after(5_000))).resolves.toMatchObject({ token: expect.any(String) });
+    emu.addFault({ service: 'iam', action: { type: 'status', status: 201, body: '{"token":{}}' } });
+    await expect(requestProjectToken(emu.url, creds, Deadline.after(5_000))).rejects.toMatchObject({ status: 502, code: 'iam-bad-answer' });
   });
 
-  it('re-reads the secret after IAM refuses it (rotation)', async () => {
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: JSON.stringify({ ...creds, password: 'old' }) }).resolves({ SecretString: JSON.stringify(creds) });
-    const src = iamSecretSource(emu.url, 'cci/rotating');
-    await expect(src.fetch(Deadline.after(5_000))).rejects.toMatchObject({ status: 502 });
-    await expect(src.fetch(Deadline.after(5_000))).resolves.toMatchObject({ token: expect.any(String) });
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
-  });
-
-  it('Secrets Manager errors become a 502 without detail leakage', async () => {
-    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('AccessDenied for arn:...'), { name: 'AccessDeniedException' }));
-    const err = (await iamSecretSource(emu.url, 'cci/denied').fetch(Deadline.after(5_000)).catch((e: unknown) => e)) as AppError;
-    expect(err.status).toBe(502);
-    expect(err.message).toContain('AccessDeniedException');
+  it('a hung IAM is a 504 within the deadline', async () => {
+    emu.addFault({ service: 'iam', times: Infinity, action: { type: 'hang' } });
+    const started = Date.now();
+    await expect(requestProjectToken(emu.url, creds, Deadline.after(600))).rejects.toMatchObject({ status: 504, code: 'iam-timeout' });
+    expect(Date.now() - started).toBeLessThan(1_200);
   });
 });

@@ -1,7 +1,7 @@
+/** From a PATCH body to the merge patch: label/annotation rules, already-applied checks, replica and minAvailable planning. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/core/errors';
 import { assertValidMetadata, metadataAlreadyApplied, planSpecChange } from '../../../lib/patch/plan';
-import { parsePatchBody, parseQueueMessage } from '../../../lib/patch/schema';
 import type { VolcanoJob } from '../../../lib/job/model';
 
 const job = (tasks: Array<{ name: string; replicas: number; minAvailable?: number }>, minAvailable = 1): VolcanoJob => ({
@@ -18,37 +18,6 @@ function caught(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
-
-describe('PATCH body schema', () => {
-  it('accepts the contract example', () => {
-    const b = parsePatchBody({
-      labels: { app: 'patchlabel', obsolete: null },
-      annotations: { owner: 'team-a' },
-      replicas: { mpiworker: 4 },
-      minAvailable: 3,
-      resourceVersion: '7695210',
-      dryRun: false,
-    });
-    expect(b.replicas).toEqual({ mpiworker: 4 });
-  });
-
-  it('refuses unknown fields, wrong types, negative or fractional counts with paths', () => {
-    const e = caught(() => parsePatchBody({ label: { a: 'b' }, replicas: { w: -1, v: 1.5 }, labels: { a: 3 } }));
-    expect(e.status).toBe(400);
-    const paths = e.errors!.map((x) => x.path).sort();
-    expect(paths).toEqual(['/label', '/labels/a', '/replicas/v', '/replicas/w']);
-  });
-
-  it('refuses a body that changes nothing, and a non-numeric resourceVersion', () => {
-    expect(caught(() => parsePatchBody({ dryRun: true })).status).toBe(400);
-    expect(caught(() => parsePatchBody({ labels: {}, resourceVersion: 'abc' })).errors![0]!.message).toMatch(/decimal/);
-  });
-
-  it('queue messages are the same schema plus namespace and name', () => {
-    expect(parseQueueMessage({ namespace: 'ns', name: 'j', labels: { a: 'b' } }).namespace).toBe('ns');
-    expect(caught(() => parseQueueMessage({ labels: { a: 'b' } })).status).toBe(400);
-  });
-});
 
 describe('label and annotation rules', () => {
   it('accepts prefixed keys and empty values, refuses bad keys and values with 422', () => {

@@ -1,14 +1,13 @@
 /**
  * The queue processor with a stub CCI client: lanes, ordering, concurrency bound, FIFO and
- * same-job hold-back, deadline, failure sink outcomes; and the event adapters.
+ * same-job hold-back, deadline, failure sink outcomes.
  */
 import { describe, expect, it } from 'vitest';
 import type { CciClient } from '../../../lib/cci/client';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
-import { failedPatchMessage, logOnlySink, type FailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
+import { logOnlySink, type FailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
 import { createLogger } from '../../../lib/core/log';
-import { answerFor, queueBatchFrom, RetryableBatchError } from '../../../lib/platform/queue-event';
 import { processQueueRecords, SKIP_DEADLINE, SKIP_FIFO, SKIP_JOB, type QueueRecord, type RecordOutcome } from '../../../lib/queue/batch';
 
 const NS = 'ns-a';
@@ -155,61 +154,5 @@ describe('processQueueRecords', () => {
     const stub = stubClient({ delayMs: 300 });
     const out = await run([label('a', '1'), label('a', '2'), label('b', '1')], { client: stub.client, deadlineMs: 3_000, minStartMs: 2_850 });
     expect(statuses(out)).toEqual(['ok', `skipped:${SKIP_DEADLINE}`, 'ok']);
-  });
-});
-
-describe('queue events', () => {
-  const outcomes: RecordOutcome[] = [
-    { id: 'm0', status: 'ok' },
-    { id: 'm1', status: 'permanent', reason: '400 Bad Request: x', error: new AppError(400, 'x', 'x') },
-    { id: 'm2', status: 'retryable', reason: '503 Service Unavailable: down' },
-    { id: 'm3', status: 'skipped', reason: SKIP_FIFO },
-  ];
-
-  it('SQS: FIFO group ids are read; only retryable and skipped records are reported', () => {
-    const batch = queueBatchFrom({
-      Records: [
-        { messageId: 'm0', body: '{}', attributes: {} },
-        { messageId: 'm1', body: '{}', attributes: { MessageGroupId: 'g' } },
-      ],
-    });
-    expect(batch.records).toEqual([
-      { id: 'm0', body: '{}' },
-      { id: 'm1', body: '{}', groupId: 'g' },
-    ]);
-    expect(answerFor(batch, outcomes)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }] });
-  });
-
-  it('FunctionGraph: ids r<i>m<j>; throws naming the count when something must come back, else a summary', () => {
-    const batch = queueBatchFrom({
-      event_version: 'v1.0',
-      trigger_type: 'KAFKA',
-      instance_id: 'i',
-      records: [{ messages: ['a', { b: 1 }], topic_id: 't' }, { messages: ['c'] }],
-    });
-    expect(batch.records).toEqual([
-      { id: 'r0m0', body: 'a' },
-      { id: 'r0m1', body: '{"b":1}' },
-      { id: 'r1m0', body: 'c' },
-    ]);
-    expect(() => answerFor(batch, outcomes)).toThrow(RetryableBatchError);
-    expect(() => answerFor(batch, outcomes)).toThrow(/^2 of 4 queued messages/);
-    expect(answerFor(batch, outcomes.slice(0, 2))).toEqual({ processed: 1, failed: [{ index: 1, reason: '400 Bad Request: x' }] });
-  });
-
-  it('anything else is refused', () => {
-    expect(() => queueBatchFrom({ Records: [{ foo: 1 }] })).toThrow(/neither/);
-    expect(() => queueBatchFrom(null)).toThrow(/neither/);
-  });
-
-  it('failure queue message carries reason, status, code, detail, id, original body and time', () => {
-    const m = failedPatchMessage(
-      { messageId: 'id1', originalBody: 'x'.repeat(250_000), error: new AppError(422, 'unknown-task', 'no task', { errors: [{ path: '/replicas/t', message: 'unknown' }] }), reason: '422 Unprocessable Content: no task' },
-      'req-1',
-      new Date('2026-01-01T00:00:00Z'),
-    );
-    expect(m).toMatchObject({ reason: '422 Unprocessable Content: no task', status: 422, code: 'unknown-task', detail: 'no task', messageId: 'id1', failedAt: '2026-01-01T00:00:00.000Z', requestId: 'req-1', originalBodyTruncated: true });
-    expect(m.errors).toEqual([{ path: '/replicas/t', message: 'unknown' }]);
-    expect(m.originalBody.length).toBe(200_000);
   });
 });

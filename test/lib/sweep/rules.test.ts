@@ -1,13 +1,7 @@
-/** The pure parts of the sweep: durations, the stuck rule, the transition rule, EMF lines, config and trigger parsing. */
+/** The pure sweep rules: when a job is stuck, what a phase transition is, and the annotation patch that records both. */
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../lib/core/duration';
-import { emfRecord, KNOWN_PHASES } from '../../../lib/sweep/metrics';
 import { annotationPatch, LAST_PHASE_ANNOTATION, observeJob, STUCK_SINCE_ANNOTATION, stuckSince } from '../../../lib/sweep/rules';
-import { sweepConfigFrom, DEFAULT_STUCK_AFTER_MS } from '../../../lib/sweep/config';
-import { parseSweepTrigger } from '../../../lib/platform/timer-event';
-import { eventMessages } from '../../../lib/sweep/events';
 import type { VolcanoJob } from '../../../lib/job/model';
-import { AppError } from '../../../lib/core/errors';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -18,24 +12,6 @@ function job(phase: string | undefined, opts: { ltt?: string; created?: string; 
     status: phase === undefined ? {} : { state: { phase, ...(opts.ltt ? { lastTransitionTime: opts.ltt } : {}) } },
   };
 }
-
-describe('parseDuration', () => {
-  it.each([
-    ['3600', 3_600_000],
-    ['90', 90_000],
-    ['1.5', 1_500],
-    ['0', 0],
-    ['30m', 1_800_000],
-    ['2h', 7_200_000],
-    ['1d', 86_400_000],
-    ['1h30m', 5_400_000],
-    ['45s', 45_000],
-    ['250ms', 250],
-    [' 2H ', 7_200_000],
-  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(['', 'abc', '-5', '5x', 'h', '1h 30m', '1e3', 'm30'])('%j is refused', (text) => expect(parseDuration(text)).toBeUndefined());
-});
 
 describe('stuck rule', () => {
   it('Pending or Inqueue longer than stuckAfter, measured from lastTransitionTime', () => {
@@ -100,106 +76,5 @@ describe('transition rule and annotations', () => {
   });
   it('the patch touches annotations only', () => {
     expect(JSON.parse(annotationPatch({ a: 'x', b: null }))).toEqual({ metadata: { annotations: { a: 'x', b: null } } });
-  });
-});
-
-describe('EMF line', () => {
-  it('has the CloudWatch directive, the Namespace dimension and every value at top level', () => {
-    const rec = emfRecord({ namespace: 'ns-a', jobs: 10, stuck: 2, transitions: 1, phases: { Running: 7, Pending: 3, Weird: 0 } }, NOW) as any;
-    expect(rec._aws.Timestamp).toBe(NOW);
-    expect(rec._aws.CloudWatchMetrics).toHaveLength(1);
-    const d = rec._aws.CloudWatchMetrics[0];
-    expect(d.Namespace).toBe('VolcanoJobs');
-    expect(d.Dimensions).toEqual([['Namespace']]);
-    const names = d.Metrics.map((m: { Name: string }) => m.Name);
-    expect(names).toEqual(expect.arrayContaining(['Jobs', 'Stuck', 'Transitions', 'Phase.Running', 'Phase.Pending', 'Phase.Failed', 'Phase.Weird']));
-    expect(names).toHaveLength(3 + KNOWN_PHASES.length + 1);
-    for (const n of names) expect(typeof rec[n]).toBe('number');
-    expect(rec).toMatchObject({ Namespace: 'ns-a', Jobs: 10, Stuck: 2, 'Phase.Running': 7, 'Phase.Pending': 3, 'Phase.Failed': 0 });
-  });
-});
-
-describe('sweep configuration', () => {
-  const env = (vars: Record<string, string>) => (k: string) => vars[k];
-  it('reads SWEEP_* with defaults', () => {
-    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a, b,a' }))).toEqual({
-      namespaces: ['a', 'b'],
-      labelSelector: undefined,
-      stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
-      pageSize: 250,
-      concurrency: 4,
-      eventsQueueUrl: undefined,
-    });
-    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: '30m', SWEEP_PAGE_SIZE: '50', SWEEP_LABEL_SELECTOR: 'app=x' }))).toMatchObject({
-      stuckAfterMs: 1_800_000,
-      pageSize: 50,
-      labelSelector: 'app=x',
-    });
-  });
-  it('the override wins over the variables', () => {
-    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_LABEL_SELECTOR: 'app=x' }), { namespaces: ['b'], labelSelector: '' })).toMatchObject({
-      namespaces: ['b'],
-      labelSelector: undefined,
-    });
-  });
-  it.each([
-    [{}, /SWEEP_NAMESPACES is not set/],
-    [{ SWEEP_NAMESPACES: 'Bad_NS' }, /not namespaces/],
-    [{ SWEEP_NAMESPACES: '*' }, /not namespaces/],
-    [{ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: 'soon' }, /SWEEP_STUCK_AFTER/],
-    [{ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '0' }, /SWEEP_PAGE_SIZE/],
-  ])('configuration error for %j', (vars, message) => {
-    expect(() => sweepConfigFrom(env(vars as Record<string, string>))).toThrow(message);
-  });
-});
-
-describe('sweep trigger', () => {
-  it('EventBridge scheduled event, empty invoke: no override', () => {
-    expect(parseSweepTrigger({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} })).toEqual({ kind: 'schedule', override: {} });
-    expect(parseSweepTrigger(undefined)).toEqual({ kind: 'direct', override: {} });
-    expect(parseSweepTrigger({})).toEqual({ kind: 'direct', override: {} });
-    expect(parseSweepTrigger('')).toEqual({ kind: 'direct', override: {} });
-  });
-  it('TIMER with a JSON user_event overrides; other text is ignored', () => {
-    const timer = (user_event: string) => ({ version: 'v1.0', time: 't', trigger_type: 'TIMER', trigger_name: 'x', user_event });
-    expect(parseSweepTrigger(timer('{"namespaces":["a","b"],"labelSelector":"app=x"}'))).toEqual({
-      kind: 'timer',
-      override: { namespaces: ['a', 'b'], labelSelector: 'app=x' },
-    });
-    expect(parseSweepTrigger(timer('{"other":1}'))).toEqual({ kind: 'timer', override: {} });
-    expect(parseSweepTrigger(timer('nightly'))).toMatchObject({ kind: 'timer', override: {}, ignoredUserEvent: 'nightly' });
-    expect(parseSweepTrigger(timer('[1,2]'))).toMatchObject({ kind: 'timer', override: {} });
-    expect(parseSweepTrigger(timer(''))).toEqual({ kind: 'timer', override: {} });
-  });
-  it.each([
-    ['{"namespaces":"a"}', '/user_event/namespaces'],
-    ['{"namespaces":[]}', '/user_event/namespaces'],
-    ['{"namespaces":["ok","Not_OK"]}', '/user_event/namespaces/1'],
-    ['{"labelSelector":5}', '/user_event/labelSelector'],
-  ])('an invalid override %s fails fast', (userEvent, path) => {
-    let err: unknown;
-    try {
-      parseSweepTrigger({ trigger_type: 'TIMER', user_event: userEvent });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).code).toBe('invalid-sweep-override');
-    expect((err as AppError).errors?.map((e) => e.path)).toContain(path);
-  });
-});
-
-describe('event messages', () => {
-  const ev = { type: 'transition' as const, namespace: 'ns', name: 'j', uid: 'u', from: 'Pending', to: 'Running', at: '2026-01-01T00:00:00Z' };
-  it('standard queue: JSON body, no group', () => {
-    const [m] = eventMessages('https://sqs.eu-west-1.amazonaws.com/1/q', [ev]);
-    expect(JSON.parse(m!.body)).toEqual(ev);
-    expect(m!.groupId).toBeUndefined();
-  });
-  it('FIFO queue: grouped by job, deduplicated by event', () => {
-    const [a, b] = eventMessages('https://sqs.eu-west-1.amazonaws.com/1/q.fifo', [ev, { ...ev, to: 'Failed' }]);
-    expect(a!.groupId).toBe('ns/j');
-    expect(a!.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
-    expect(a!.deduplicationId).not.toBe(b!.deduplicationId);
   });
 });

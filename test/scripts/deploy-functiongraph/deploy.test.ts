@@ -15,6 +15,9 @@ import { parseInputs, type DeployInputs } from '../../../scripts/deploy-function
 import { readServiceSettings } from '../../../scripts/deploy-functiongraph/service-settings';
 import { readZip, writeZip } from '../../../scripts/zip-files';
 
+// The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
+process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+
 const AK = 'TESTAKFUNCTIONGRAPH01';
 const SK = 'test-secret-key-never-printed';
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -180,6 +183,33 @@ describe('a second deploy', () => {
     expect(result.rows.filter((r) => r.action === 'updated')).toEqual([
       { function: 'volcano-job-functions-dev-patchFromQueue', resource: 'function', action: 'updated', detail: 'user_data' },
     ]);
+  });
+
+  it('after a change of a secret value updates the configurations holding it, and never shows the value', async () => {
+    await deploy(env());
+    const before = fake.writes().length;
+    const result = await deploy(env({ IAM_PASSWORD: 'new-password-value' }));
+    const writes = fake.writes().slice(before);
+    expect(writes).toHaveLength(fake.functions().size);
+    expect(writes.every((w) => w.method === 'PUT' && w.path.endsWith('/config'))).toBe(true);
+    for (const f of fake.functions().values()) {
+      expect(JSON.parse(String(f.record.encrypted_user_data))).toEqual({ IAM_PASSWORD: 'new-password-value' });
+      expect(String(f.record.description)).toMatch(/ \[secrets [0-9a-f]{16}:[0-9a-f]{32}\]$/);
+      expect(String(f.record.description)).not.toContain('new-password-value');
+    }
+    expect(result.rows.filter((r) => r.resource === 'function').every((r) => r.detail === 'encrypted_user_data')).toBe(true);
+  });
+
+  it('makes no writes either when the API does not return the encrypted variables', async () => {
+    await fake.close();
+    fake = await startFakeFunctionGraph({ accessKey: AK, secretKey: SK, projectId: PROJECT, hideEncryptedUserData: true });
+    await deploy(env());
+    const before = fake.writes().length;
+    const second = await deploy(env());
+    expect(fake.writes().length).toBe(before);
+    expect(second.rows.every((r) => r.action === 'unchanged')).toBe(true);
+    await deploy(env({ IAM_PASSWORD: 'changed' }));
+    expect(fake.writes().length - before).toBe(fake.functions().size);
   });
 
   it('keeps an agency set earlier when --xrole is not given, and changes it when it is', async () => {

@@ -11,6 +11,9 @@ import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulato
 import { FunctionGraphRefusal, SdkFunctionGraphApi, type FunctionConfig } from '../../../scripts/deploy-functiongraph/functiongraph-api';
 import { writeZip } from '../../../scripts/zip-files';
 
+// The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
+process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+
 const CREDS = { ak: 'APITESTAK', sk: 'api-test-sk', projectId: 'proj0001' };
 let zip: Buffer;
 let fake: FakeFunctionGraph;
@@ -46,7 +49,7 @@ describe('SdkFunctionGraphApi', () => {
     const created = await api.createFunction(config('svc-dev-a'), zip, 'a.zip');
     expect(created.urn).toBe('urn:fss:cn-north-4:proj0001:function:default:svc-dev-a');
     const found = await api.findFunction('svc-dev-a', 'default');
-    expect(found).toMatchObject({ urn: created.urn, name: 'svc-dev-a', runtime: 'Node.js20.15', handler: 'index.handler', memorySize: 256, timeout: 15, userData: { A: '1' }, encryptedUserData: { B_SECRET: 's' }, description: 'd' });
+    expect(found).toMatchObject({ urn: created.urn, name: 'svc-dev-a', runtime: 'Node.js20.15', handler: 'index.handler', memorySize: 256, timeout: 15, userData: { A: '1' }, description: 'd' });
     expect(found!.digest).toMatch(/^[0-9a-f]{128}$/);
     const create = fake.requests.find((r) => r.method === 'POST')!;
     expect(create.body).toMatchObject({ func_name: 'svc-dev-a', code_type: 'zip', code_filename: 'a.zip', func_code: { file: zip.toString('base64') }, user_data: '{"A":"1"}', type: 'v2' });

@@ -12,6 +12,9 @@ import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulato
 import { main } from '../../../scripts/deploy-functiongraph/main';
 import { writeZip } from '../../../scripts/zip-files';
 
+// The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
+process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+
 const AK = 'MAINTESTAK0000000001';
 const SK = 'main-test-secret-key-SHOULD-NOT-APPEAR';
 const TOKEN = 'security-token-SHOULD-NOT-APPEAR';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredFunction, DesiredTrigger } from '../../../scripts/deploy-functiongraph/desired-state';
 import type { DeployedFunction, DeployedTrigger } from '../../../scripts/deploy-functiongraph/functiongraph-api';
 import { planFunction, planTriggers } from '../../../scripts/deploy-functiongraph/plan';
+import { secretsHash } from '../../../scripts/deploy-functiongraph/secrets-marker';
 
 const TIMER: DesiredTrigger = { type: 'TIMER', label: 'TIMER Rate 5m', eventData: { name: 'sweepJobs-timer', schedule_type: 'Rate', schedule: '5m', user_event: '' } };
 const APIG: DesiredTrigger = {
@@ -10,6 +11,8 @@ const APIG: DesiredTrigger = {
   label: 'APIG GET /x',
   eventData: { name: 'n', group_id: 'g', env_id: 'e', env_name: 'RELEASE', auth: 'NONE', protocol: 'HTTPS', path: '/x', req_method: 'GET', match_mode: 'NORMAL', backend_type: 'FUNCTION', type: 1, func_info: { timeout: 5000 } },
 };
+const SALT = '0123456789abcdef';
+const MARKER = `[secrets ${SALT}:${secretsHash(SALT, { B_PASSWORD: 'p' })}]`;
 const DESIRED: DesiredFunction = {
   key: 'sweepJobs',
   funcName: 'svc-dev-sweepJobs',
@@ -35,9 +38,8 @@ const DEPLOYED: DeployedFunction = {
   timeout: 120,
   digest: 'abc',
   userData: { A: '1' },
-  encryptedUserData: { B_PASSWORD: 'p' },
   xrole: 'agency',
-  description: 'Sweep',
+  description: `Sweep ${MARKER}`,
 };
 const TRIGGERS: DeployedTrigger[] = [
   { id: 't1', type: 'TIMER', status: 'ACTIVE', eventData: { name: 'sweepJobs-timer', schedule_type: 'Rate', schedule: '5m', user_event: '' } },
@@ -74,10 +76,14 @@ describe('planFunction', () => {
     expect(planFunction({ ...DESIRED, userData: { X: '1', A: '1' } }, { ...DEPLOYED, userData: { A: '1', X: '1' } }, TRIGGERS).action).toBe('unchanged');
   });
 
-  it('encrypted variables the API does not return count as changed only when some are wanted', () => {
-    const { encryptedUserData: _drop, ...withoutEncrypted } = DEPLOYED;
-    expect(planFunction(DESIRED, withoutEncrypted, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
-    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, withoutEncrypted, TRIGGERS).action).toBe('unchanged');
+  it('encrypted variables are compared through the fingerprint at the end of the description, the text apart', () => {
+    expect(planFunction({ ...DESIRED, encryptedUserData: { B_PASSWORD: 'other' } }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction({ ...DESIRED, encryptedUserData: { B_PASSWORD: 'p', C_TOKEN: 't' } }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction(DESIRED, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
+    expect(planFunction({ ...DESIRED, description: 'Sweep v2' }, DEPLOYED, TRIGGERS).configChanges).toEqual(['description']);
+    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, { ...DEPLOYED, description: 'Sweep' }, TRIGGERS).action).toBe('unchanged');
+    // Removing every secret is a change too (the marker must go).
+    expect(planFunction({ ...DESIRED, encryptedUserData: {} }, DEPLOYED, TRIGGERS).configChanges).toEqual(['encrypted_user_data']);
   });
 });
 

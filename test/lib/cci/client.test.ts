@@ -1,0 +1,214 @@
+/**
+ * The Volcano Job API client against the emulator over real HTTP: paths and queries, the status →
+ * AppError table, the 401 drop-and-retry-once, 429 with Retry-After, 503/504 after retries, and
+ * answers that are not Jobs. A tiny back-off keeps retries fast; the attempt count is the preset's.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_NAMESPACE, startEmulator, type Emulator } from '../../../emulator';
+import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
+import { Deadline } from '../../../lib/core/deadline';
+import { AppError } from '../../../lib/core/errors';
+import { staticTokenAuth } from '../../../lib/credentials/static-token';
+import type { CciAuth } from '../../../lib/credentials/port';
+import type { Backoff } from '../../../lib/upstream/retry';
+
+const TINY: Backoff = { steps: 3, durationMs: 1, factor: 1, jitter: 0, attemptTimeoutMs: 2_000 };
+const JOB = 'openmpi-hello-3-com';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(() => {
+  emu.clearFaults();
+  emu.resetStats();
+});
+
+const client = (auth: CciAuth = staticTokenAuth('local-dev-token'), backoff = TINY) => new CciClient({ endpoint: `${emu.url}/`, auth, backoff });
+const d = (ms = 10_000) => Deadline.after(ms);
+const cciRequests = () => emu.requests().filter((r) => r.service === 'cci');
+
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('CciClient: calls', () => {
+  it('getJob reads the job at the Volcano path (trailing slash of the endpoint dropped)', async () => {
+    const job = await client().getJob(SEED_NAMESPACE, JOB, d());
+    expect(job.metadata).toMatchObject({ name: JOB, namespace: SEED_NAMESPACE });
+    expect(cciRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /apis/batch.volcano.sh/v1alpha1/namespaces/${SEED_NAMESPACE}/jobs/${JOB}`]);
+  });
+
+  it('patchJob sends the body with its content type, dryRun=All and fieldManager', async () => {
+    const before = emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels?.team;
+    const patched = await client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, '{"metadata":{"labels":{"team":"dry"}}}', { dryRun: true, fieldManager: 'fm-1' }, d());
+    expect(patched.metadata.labels?.team).toBe('dry');
+    expect(emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels?.team).toBe(before);
+    const [req] = cciRequests();
+    expect(req).toMatchObject({ method: 'PATCH', contentType: PATCH_TYPES.merge, body: '{"metadata":{"labels":{"team":"dry"}}}' });
+    expect(new URLSearchParams(req!.query)).toEqual(new URLSearchParams({ dryRun: 'All', fieldManager: 'fm-1' }));
+
+    const json = await client().patchJob(SEED_NAMESPACE, 'openmpi-hello-2-com', PATCH_TYPES.json, '[{"op":"add","path":"/metadata/annotations","value":{"x":"y"}}]', {}, d());
+    expect(json.metadata.annotations).toEqual({ x: 'y' });
+    expect(cciRequests()[1]).toMatchObject({ contentType: PATCH_TYPES.json, query: '' });
+  });
+
+  it('listJobs passes labelSelector, limit and continue', async () => {
+    emu.createJobs('list-ns', 5, { prefix: 'l', labels: { app: 'x' } });
+    const first = await client().listJobs('list-ns', { labelSelector: 'app=x', limit: 2 }, d());
+    expect(first.items.map((j) => j.metadata.name)).toEqual(['l-00000', 'l-00001']);
+    const next = await client().listJobs('list-ns', { labelSelector: 'app=x', limit: 2, continue: first.metadata!.continue! }, d());
+    expect(next.items.map((j) => j.metadata.name)).toEqual(['l-00002', 'l-00003']);
+    expect(new URLSearchParams(cciRequests()[1]!.query).get('continue')).toBe(first.metadata!.continue);
+  });
+
+  it('escapes names into their URL segment', () => {
+    expect(jobPath('ns', 'a/b c')).toBe('/apis/batch.volcano.sh/v1alpha1/namespaces/ns/jobs/a%2Fb%20c');
+    expect(jobPath('../x', 'j')).toBe('/apis/batch.volcano.sh/v1alpha1/namespaces/..%2Fx/jobs/j');
+  });
+});
+
+describe('CciClient: status → AppError', () => {
+  it('404 on a job names the job; on a list keeps CCI\'s message', async () => {
+    const e = await failure(client().getJob(SEED_NAMESPACE, 'no-such-job', d()));
+    expect(e).toMatchObject({ status: 404, code: 'job-not-found', retryable: false, message: `No such job "${SEED_NAMESPACE}/no-such-job"` });
+    emu.addFault({ method: 'GET', action: { type: 'status', status: 404, message: 'namespaces "gone" not found' } });
+    const l = await failure(client().listJobs('gone', {}, d()));
+    expect(l).toMatchObject({ status: 404, code: 'job-not-found' });
+    expect(l.message).toContain('namespaces "gone" not found');
+  });
+
+  it.each([
+    [409, 409, 'conflict', true],
+    [410, 410, 'continue-expired', true],
+    [413, 413, 'too-large', false],
+    [400, 422, 'cci-rejected', false],
+    [422, 422, 'cci-rejected', false],
+    [403, 502, 'cci-forbidden', true],
+    [418, 502, 'cci-unexpected', true],
+    [405, 502, 'cci-unexpected', true],
+  ])('CCI %d → %d %s (retryable %s), not retried', async (upstream, status, code, retryable) => {
+    emu.addFault({ times: Infinity, action: { type: 'status', status: upstream } });
+    const e = await failure(client().getJob(SEED_NAMESPACE, JOB, d()));
+    expect(e).toMatchObject({ status, code, retryable });
+    expect(emu.stats().cci.get).toBe(1);
+  });
+
+  it('422 carries the Status causes as field errors', async () => {
+    const body = JSON.stringify({
+      kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 422, reason: 'Invalid', message: 'Job.batch.volcano.sh "j" is invalid',
+      details: { causes: [{ field: 'spec.tasks[0].replicas', message: 'must be greater than or equal to 0', reason: 'FieldValueInvalid' }] },
+    });
+    emu.addFault({ action: { type: 'status', status: 422, body } });
+    const e = await failure(client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, '{}', {}, d()));
+    expect(e).toMatchObject({ status: 422, code: 'cci-rejected', errors: [{ path: 'spec.tasks[0].replicas', message: 'must be greater than or equal to 0' }] });
+  });
+
+  it('an answer that is not a Job (HTML, other JSON, a JobList) is a 502', async () => {
+    emu.addFault({ action: { type: 'garbage', kind: 'html' } });
+    expect(await failure(client().getJob(SEED_NAMESPACE, JOB, d()))).toMatchObject({ status: 502, code: 'cci-bad-answer' });
+    emu.addFault({ action: { type: 'garbage', kind: 'json' } });
+    expect(await failure(client().getJob(SEED_NAMESPACE, JOB, d()))).toMatchObject({ status: 502, code: 'cci-bad-answer' });
+    emu.addFault({ action: { type: 'status', status: 200, body: '{"kind":"JobList","items":[]}' } });
+    const e = await failure(client().getJob(SEED_NAMESPACE, JOB, d()));
+    expect(e.message).toMatch(/not a Job/);
+    emu.addFault({ action: { type: 'status', status: 200, body: '{"kind":"Job","metadata":{"name":"x"}}' } });
+    expect(await failure(client().listJobs(SEED_NAMESPACE, {}, d()))).toMatchObject({ status: 502, code: 'cci-bad-answer', message: expect.stringMatching(/not a JobList/) });
+  });
+});
+
+describe('CciClient: 401', () => {
+  /** Hands out tokens in order; counts how often the client reported a 401. */
+  function rotatingAuth(tokens: string[], retry = true) {
+    const used: string[] = [];
+    let unauthorized = 0;
+    const auth: CciAuth = {
+      kind: 'iam-token',
+      fingerprint: 'test',
+      authorize: async (req) => {
+        const t = tokens[Math.min(used.length, tokens.length - 1)]!;
+        used.push(t);
+        return { ...req.headers, 'x-auth-token': t };
+      },
+      unauthorized: () => (unauthorized++, retry),
+    };
+    return { auth, used, unauthorizedCalls: () => unauthorized };
+  }
+
+  it('a dropped token is replaced once: one more exchange, with the fresh token', async () => {
+    const a = rotatingAuth(['stale-token', 'local-dev-token']);
+    const job = await client(a.auth).getJob(SEED_NAMESPACE, JOB, d());
+    expect(job.metadata.name).toBe(JOB);
+    expect(a.used).toEqual(['stale-token', 'local-dev-token']);
+    expect(a.unauthorizedCalls()).toBe(1);
+    expect(cciRequests().map((r) => r.status)).toEqual([401, 200]);
+  });
+
+  it('a second 401 is final: 502 cci-credentials-refused after two exchanges, the token not echoed', async () => {
+    const a = rotatingAuth(['bad-token-1', 'bad-token-2']);
+    const e = await failure(client(a.auth).getJob(SEED_NAMESPACE, JOB, d()));
+    expect(e).toMatchObject({ status: 502, code: 'cci-credentials-refused' });
+    expect(e.message).not.toMatch(/bad-token/);
+    expect(cciRequests()).toHaveLength(2);
+  });
+
+  it('credentials that cannot be refreshed (static token): no second exchange', async () => {
+    const e = await failure(client(staticTokenAuth('wrong-static')).getJob(SEED_NAMESPACE, JOB, d()));
+    expect(e).toMatchObject({ status: 502, code: 'cci-credentials-refused' });
+    expect(cciRequests()).toHaveLength(1);
+  });
+});
+
+describe('CciClient: transient failures', () => {
+  it('429 with Retry-After is waited out, then succeeds', async () => {
+    emu.addFault({ action: { type: 'status', status: 429, shape: 'text', retryAfter: 1 } });
+    const started = Date.now();
+    await client().getJob(SEED_NAMESPACE, JOB, d());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(emu.stats().cci.get).toBe(2);
+  });
+
+  it('429 whose Retry-After does not fit the deadline: 503 at once, with the server\'s Retry-After', async () => {
+    emu.addFault({ action: { type: 'status', status: 429, retryAfter: 30 } });
+    const started = Date.now();
+    const e = await failure(client().getJob(SEED_NAMESPACE, JOB, d(5_000)));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(e).toMatchObject({ status: 503, code: 'cci-unavailable', retryAfterSeconds: 30 });
+  });
+
+  it('503 through every attempt: 503 cci-unavailable with a Retry-After, after `steps` exchanges', async () => {
+    emu.addFault({ times: Infinity, action: { type: 'status', status: 503, shape: 'gateway' } });
+    const e = await failure(client().getJob(SEED_NAMESPACE, JOB, d()));
+    expect(e).toMatchObject({ status: 503, code: 'cci-unavailable', retryAfterSeconds: 5, retryable: true });
+    expect(e.message).toMatch(/APIGW\.0201/);
+    expect(emu.stats().cci.get).toBe(TINY.steps);
+  });
+
+  it('a 503 burst and connection resets are retried away', async () => {
+    emu.addFault({ times: 1, action: { type: 'status', status: 503 } });
+    emu.addFault({ times: 1, action: { type: 'reset' } });
+    expect((await client().getJob(SEED_NAMESPACE, JOB, d())).metadata.name).toBe(JOB);
+  });
+
+  it('504: a hung CCI is given up on within the deadline', async () => {
+    emu.addFault({ times: Infinity, action: { type: 'hang' } });
+    const started = Date.now();
+    const e = await failure(client().getJob(SEED_NAMESPACE, JOB, d(700)));
+    expect(Date.now() - started).toBeLessThan(1_200);
+    expect(e).toMatchObject({ status: 504, code: 'cci-timeout' });
+  });
+
+  it('a gateway 504 answered every time is "unavailable" (503), not a time-out of ours', async () => {
+    emu.addFault({ times: Infinity, action: { type: 'status', status: 504, shape: 'gateway' } });
+    expect(await failure(client().getJob(SEED_NAMESPACE, JOB, d()))).toMatchObject({ status: 503, code: 'cci-unavailable' });
+  });
+});

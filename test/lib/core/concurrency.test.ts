@@ -1,0 +1,43 @@
+/** The one worker pool: bounded, order-keeping. */
+import { describe, expect, it } from 'vitest';
+import { mapLimited } from '../../../lib/core/concurrency';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('mapLimited', () => {
+  it('never runs more than `limit` at once, and keeps results in item order', async () => {
+    let active = 0;
+    let max = 0;
+    const out = await mapLimited([30, 5, 20, 1, 10, 2, 8], 3, async (ms, i) => {
+      active++;
+      max = Math.max(max, active);
+      await tick(ms);
+      active--;
+      return `${i}:${ms}`;
+    });
+    expect(max).toBe(3);
+    expect(out).toEqual(['0:30', '1:5', '2:20', '3:1', '4:10', '5:2', '6:8']);
+  });
+  it('handles no items, a limit above the count, and limits below 1 (one worker)', async () => {
+    expect(await mapLimited([], 4, async () => 1)).toEqual([]);
+    let active = 0;
+    let max = 0;
+    const work = async (x: number) => {
+      active++;
+      max = Math.max(max, active);
+      await tick(1);
+      active--;
+      return x * 2;
+    };
+    expect(await mapLimited([1, 2], 10, work)).toEqual([2, 4]);
+    max = 0;
+    expect(await mapLimited([1, 2, 3], 0, work)).toEqual([2, 4, 6]);
+    expect(max).toBe(1);
+  });
+  it('rejects with the first error', async () => {
+    await expect(mapLimited([1, 2, 3], 2, async (x) => {
+      if (x === 2) throw new Error('two');
+      return x;
+    })).rejects.toThrow('two');
+  });
+});

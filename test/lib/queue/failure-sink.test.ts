@@ -1,0 +1,115 @@
+/**
+ * Where permanent failures go: the failure queue's message, the log-only sink, and the SQS sink
+ * (aws-sdk-client-mock): collected until flush, FIFO group and deduplication ids, delivery verdicts.
+ */
+import { createHash } from 'node:crypto';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../../../lib/core/deadline';
+import { AppError } from '../../../lib/core/errors';
+import { createLogger, type Logger } from '../../../lib/core/log';
+import { failedPatchMessage, logOnlySink, sqsFailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
+
+describe('failedPatchMessage', () => {
+  it('failure queue message carries reason, status, code, detail, id, original body and time', () => {
+    const m = failedPatchMessage(
+      { messageId: 'id1', originalBody: 'x'.repeat(250_000), error: new AppError(422, 'unknown-task', 'no task', { errors: [{ path: '/replicas/t', message: 'unknown' }] }), reason: '422 Unprocessable Content: no task' },
+      'req-1',
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    expect(m).toMatchObject({ reason: '422 Unprocessable Content: no task', status: 422, code: 'unknown-task', detail: 'no task', messageId: 'id1', failedAt: '2026-01-01T00:00:00.000Z', requestId: 'req-1', originalBodyTruncated: true });
+    expect(m.errors).toEqual([{ path: '/replicas/t', message: 'unknown' }]);
+    expect(m.originalBody.length).toBe(200_000);
+  });
+
+  it('leaves optional fields out and keeps a body at the limit whole', () => {
+    const m = failedPatchMessage({ messageId: 'i', originalBody: 'y'.repeat(200_000), error: new AppError(400, 'c', 'd'), reason: 'r' }, 'req', new Date(0));
+    expect(Object.keys(m).sort()).toEqual(['code', 'detail', 'failedAt', 'messageId', 'originalBody', 'reason', 'requestId', 'status']);
+    expect(m.originalBody).toHaveLength(200_000);
+    const named = failedPatchMessage({ messageId: 'i', originalBody: '{}', error: new AppError(400, 'c', 'd'), reason: 'r', namespace: 'ns', name: 'j' }, 'req');
+    expect(named).toMatchObject({ namespace: 'ns', name: 'j' });
+  });
+});
+
+describe('logOnlySink', () => {
+  it('every failure counts as delivered; flush does nothing', async () => {
+    const sink = logOnlySink();
+    await expect(sink.add({ messageId: 'a', originalBody: '', error: new AppError(400, 'c', 'd'), reason: 'r' })).resolves.toBe(true);
+    await expect(sink.flush()).resolves.toBeUndefined();
+  });
+});
+
+describe('sqsFailureSink', () => {
+  const sqs = mockClient(SQSClient);
+  const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/failed';
+  const errors: Array<Record<string, unknown>> = [];
+  const log: Logger = { ...createLogger(), debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f ?? {}) };
+  afterAll(() => sqs.restore());
+  beforeEach(() => {
+    sqs.reset();
+    errors.length = 0;
+    process.env.AWS_REGION ??= 'eu-west-1';
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: input.Entries!.map((e) => ({ Id: e.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
+      Failed: [],
+    }));
+  });
+  const failure = (i: number, extra: Partial<PermanentFailure> = {}): PermanentFailure => ({
+    messageId: `msg-${i}`,
+    originalBody: `{"n":${i}}`,
+    error: new AppError(422, 'unknown-task', 'no task'),
+    reason: '422: no task',
+    ...extra,
+  });
+  const entries = () => sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!);
+
+  it('sends nothing until flush, then everything in batches of 10; each add resolves true', async () => {
+    const sink = sqsFailureSink(QUEUE, 'req-1', log, Deadline.after(5_000));
+    const added = Array.from({ length: 12 }, (_, i) => sink.add(failure(i)));
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    await sink.flush();
+    expect(await Promise.all(added)).toEqual(Array(12).fill(true));
+    expect(sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 2]);
+    const body = JSON.parse(entries()[0]!.MessageBody!);
+    expect(body).toMatchObject({ messageId: 'msg-0', originalBody: '{"n":0}', status: 422, code: 'unknown-task', requestId: 'req-1' });
+    expect(entries()[0]!.MessageGroupId).toBeUndefined();
+    await sink.flush();
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+  });
+
+  it('FIFO: grouped by the record\'s group, else by job, else "unparsed"; deduplicated by id and body', async () => {
+    const sink = sqsFailureSink(`${QUEUE}.fifo`, 'req', log, Deadline.after(5_000));
+    void sink.add(failure(0, { groupId: 'g-1' }));
+    void sink.add(failure(1, { namespace: 'ns', name: 'j' }));
+    void sink.add(failure(2));
+    void sink.add(failure(3, { groupId: 'x'.repeat(300) }));
+    await sink.flush();
+    const e = entries();
+    expect(e.map((x) => x.MessageGroupId?.slice(0, 10))).toEqual(['g-1', 'ns/j', 'unparsed', 'xxxxxxxxxx']);
+    expect(e[3]!.MessageGroupId!.length).toBeLessThanOrEqual(128);
+    expect(e[0]!.MessageDeduplicationId).toBe(createHash('sha256').update('msg-0\n{"n":0}').digest('hex'));
+    expect(new Set(e.map((x) => x.MessageDeduplicationId)).size).toBe(4);
+  });
+
+  it('entries SQS refuses, or an SDK that throws, resolve false and are logged without the body', async () => {
+    sqs.reset();
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: input.Entries!.filter((x) => x.Id !== 'm1').map((x) => ({ Id: x.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
+      Failed: input.Entries!.filter((x) => x.Id === 'm1').map((x) => ({ Id: x.Id!, SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' })),
+    }));
+    const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(5_000));
+    const results = [sink.add(failure(0)), sink.add(failure(1, { originalBody: 'secret-ish body' }))];
+    await sink.flush();
+    expect(await Promise.all(results)).toEqual([true, false]);
+    expect(errors).toEqual([{ messageId: 'msg-1', sendError: 'InvalidMessageContents: bad' }]);
+  });
+
+  it('a flush with no time left reports every failure as not delivered', async () => {
+    const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(0));
+    const r = sink.add(failure(0));
+    await sink.flush();
+    expect(await r).toBe(false);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+});

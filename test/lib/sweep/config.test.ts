@@ -1,0 +1,99 @@
+/** The sweep's configuration (SWEEP_* variables) and the per-run override. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE, DEFAULT_STUCK_AFTER_MS, namespaceIssues, parseOverride, sweepConfigFrom } from '../../../lib/sweep/config';
+import { AppError } from '../../../lib/core/errors';
+
+describe('sweep configuration', () => {
+  const env = (vars: Record<string, string>) => (k: string) => vars[k];
+  it('reads SWEEP_* with defaults', () => {
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a, b,a' }))).toEqual({
+      namespaces: ['a', 'b'],
+      labelSelector: undefined,
+      stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
+      pageSize: 250,
+      concurrency: 4,
+      eventsQueueUrl: undefined,
+    });
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: '30m', SWEEP_PAGE_SIZE: '50', SWEEP_LABEL_SELECTOR: 'app=x' }))).toMatchObject({
+      stuckAfterMs: 1_800_000,
+      pageSize: 50,
+      labelSelector: 'app=x',
+    });
+  });
+  it('the override wins over the variables', () => {
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_LABEL_SELECTOR: 'app=x' }), { namespaces: ['b'], labelSelector: '' })).toMatchObject({
+      namespaces: ['b'],
+      labelSelector: undefined,
+    });
+  });
+  it.each([
+    [{}, /SWEEP_NAMESPACES is not set/],
+    [{ SWEEP_NAMESPACES: 'Bad_NS' }, /not namespaces/],
+    [{ SWEEP_NAMESPACES: '*' }, /not namespaces/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: 'soon' }, /SWEEP_STUCK_AFTER/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '0' }, /SWEEP_PAGE_SIZE/],
+  ])('configuration error for %j', (vars, message) => {
+    expect(() => sweepConfigFrom(env(vars as Record<string, string>))).toThrow(message);
+  });
+});
+
+describe('sweep configuration, bounds', () => {
+  const env = (vars: Record<string, string>) => (k: string) => vars[k];
+  it('SWEEP_PAGE_SIZE 1..10000 and SWEEP_CONCURRENCY 1..32, integers only; errors are config errors (500, not retryable)', () => {
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '10000', SWEEP_CONCURRENCY: '32' }))).toMatchObject({ pageSize: 10_000, concurrency: 32 });
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: ' 7 ' }))).toMatchObject({ pageSize: 7, concurrency: DEFAULT_CONCURRENCY });
+    for (const [k, v] of [['SWEEP_PAGE_SIZE', '10001'], ['SWEEP_PAGE_SIZE', '2.5'], ['SWEEP_PAGE_SIZE', '1e3'], ['SWEEP_CONCURRENCY', '0'], ['SWEEP_CONCURRENCY', '33'], ['SWEEP_CONCURRENCY', '-1']] as const) {
+      let err: unknown;
+      try {
+        sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', [k]: v }));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `${k}=${v}`).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ status: 500, code: 'config', retryable: false, message: expect.stringContaining(k) });
+    }
+    expect(DEFAULT_PAGE_SIZE).toBe(250);
+  });
+  it('names every bad namespace by position', () => {
+    expect(namespaceIssues(['ok', 'Bad', 'also_bad'], 'SWEEP_NAMESPACES').map((i) => i.path)).toEqual(['SWEEP_NAMESPACES/1', 'SWEEP_NAMESPACES/2']);
+    let err: unknown;
+    try {
+      sweepConfigFrom(env({ SWEEP_NAMESPACES: 'ok,Bad' }));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as AppError).errors).toEqual([expect.objectContaining({ path: 'SWEEP_NAMESPACES/1', message: expect.stringContaining('"Bad"') })]);
+  });
+  it('a whitespace-only selector is no selector; SWEEP_STUCK_AFTER=0 is allowed; the events queue is read', () => {
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_LABEL_SELECTOR: '  ' })).labelSelector).toBeUndefined();
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: '0' })).stuckAfterMs).toBe(0);
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_EVENTS_QUEUE_URL: 'https://q' })).eventsQueueUrl).toBe('https://q');
+    expect(DEFAULT_STUCK_AFTER_MS).toBe(3_600_000);
+  });
+});
+
+describe('parseOverride', () => {
+  const fails = (value: Record<string, unknown>, path = '/x') => {
+    try {
+      parseOverride(value, path);
+    } catch (e) {
+      return e as AppError;
+    }
+    throw new Error('did not fail');
+  };
+  it('keeps namespaces and labelSelector, ignores other keys', () => {
+    expect(parseOverride({ namespaces: ['a'], labelSelector: 'x=y', other: 1 }, '')).toEqual({ namespaces: ['a'], labelSelector: 'x=y' });
+    expect(parseOverride({}, '')).toEqual({});
+  });
+  it('refuses (400 invalid-sweep-override) with paths under the given prefix', () => {
+    expect(fails({ namespaces: [] })).toMatchObject({ status: 400, code: 'invalid-sweep-override', retryable: false });
+    expect(fails({ namespaces: [] }).errors?.[0]?.path).toBe('/x/namespaces');
+    expect(fails({ namespaces: Array.from({ length: 1001 }, (_, i) => `n${i}`) }).errors?.[0]?.path).toBe('/x/namespaces');
+    expect(fails({ labelSelector: 'x'.repeat(4097) }).errors?.[0]?.path).toBe('/x/labelSelector');
+    expect(fails({ namespaces: ['a', 'B'] }).errors?.map((e) => e.path)).toEqual(['/x/namespaces/1']);
+  });
+  it('a key such as __proto__ or constructor is not a namespace list', () => {
+    const parsed = JSON.parse('{"__proto__":{"namespaces":["evil"]},"constructor":1}') as Record<string, unknown>;
+    expect(parseOverride(parsed, '')).toEqual({});
+  });
+});
