@@ -39,7 +39,7 @@ export function kubeAuth(u: KubeUser): CciAuth {
     unauthorized: () => false,
     refused: token
       ? '; the bearer token is not ours to refresh: give a valid one'
-      : '; the client certificate was refused (expired, or an unknown CA)',
+      : '; the client certificate was refused (expired, or unknown CA)',
     tls: { ca: u.ca, cert: u.cert, key: u.key, servername: u.servername },
     server: u.server,
   };

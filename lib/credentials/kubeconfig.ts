@@ -49,7 +49,7 @@ export function parseKubeconfig(data: string): KubeUser {
     throw bad(
       `${k} is refused: ${
         k[1] === 'x' || k[0] === 'a'
-          ? 'a plugin cannot run inside a function; use a service-account token (token, from kubectl create token) or client-certificate-data and client-key-data'
+          ? 'a plugin cannot run inside a function; use a service-account token (kubectl create token)'
           : k[0] === 'i'
             ? 'TLS checks stay on; give certificate-authority-data or KUBE_CA_CERT'
             : `a file means nothing inside a function; use ${k === 'tokenFile' ? 'token' : `${k}-data`}`

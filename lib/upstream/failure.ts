@@ -97,7 +97,7 @@ export function transientOf(result: Exclude<UpstreamResult, { kind: 'response' }
   return result.kind === 'timeout'
     ? new TransientError(`no answer within ${timeoutMs} ms`, true)
     : result.kind === 'tls'
-      ? new AppError(502, 'tls-failed', `TLS failed (${result.message}); check the CA, server name and client certificate`)
+      ? new AppError(502, 'tls-failed', `TLS failed (${result.message}): check the CA, server name, client certificate`)
       : new TransientError(`network error: ${result.message}`, false);
 }
 
