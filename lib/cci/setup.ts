@@ -7,10 +7,9 @@
  * the credential (it replaces a kubeconfig's CA). A kubeconfig in Secrets Manager is read on the
  * first call (within that call's deadline), so the client is built then.
  */
-import { AppError } from '../core/errors';
 import type { Deadline } from '../core/deadline';
 import type { Runtime } from '../core/runtime';
-import { pem, resolveCciAuth, type CciAuth } from '../credentials';
+import { configError, pem, resolveCciAuth, type CciAuth } from '../credentials';
 import { fingerprint } from '../credentials/fingerprint';
 import { CciClient } from './client';
 import type { JobApi } from './port';
@@ -32,7 +31,7 @@ export function cciClientFor(rt: Runtime): JobApi {
 
 function clientFor(rt: Runtime, auth: CciAuth): JobApi {
   const endpoint = rt.env('CCI_ENDPOINT') ?? auth.server;
-  if (!endpoint) throw new AppError(500, 'config', 'CCI_ENDPOINT is not set');
+  if (!endpoint) throw configError('CCI_ENDPOINT is not set');
   const t = { ...auth.tls, ca: pem('KUBE_CA_CERT', rt.env('KUBE_CA_CERT')) ?? auth.tls?.ca };
   const tls = { ...t, id: fingerprint('tls', t.ca, t.cert, t.key, t.servername) };
   const key = `${endpoint}|${auth.fingerprint}|${tls.id}`;

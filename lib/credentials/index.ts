@@ -20,7 +20,7 @@ import type { CciAuth } from './port';
 import { staticTokenAuth } from './static-token';
 
 export type { CciAuth, CredentialKind, SignableRequest } from './port';
-export { pem } from './kube';
+export { configError, pem } from './kube';
 
 /** A credential, or how to get one within a deadline. */
 export type Credential = CciAuth | ((deadline: Deadline) => Promise<CciAuth>);

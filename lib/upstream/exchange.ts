@@ -63,8 +63,8 @@ function transportFor(protocol: string, tls: TlsSettings | undefined): Transport
   let t = transports.get(key);
   if (!t) {
     const mod = require(secure ? 'node:https' : 'node:http') as typeof import('node:https');
-    const o = secure ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername } : {};
-    t = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000, ...o }) };
+    // The TLS fields are https.Agent options as they are (its id is not one: ignored).
+    t = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000, ...(secure ? tls : undefined) }) };
     if (transports.size >= MAX_TRANSPORTS) transports.delete(transports.keys().next().value!);
     transports.set(key, t);
   }
