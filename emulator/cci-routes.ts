@@ -8,16 +8,16 @@ import { type CciService, JOBS_PREFIX } from './cci';
 import { JOBS_CRD, PODGROUPS_CRD } from './crds';
 import { discoveryDocument, isDiscoveryPath } from './discovery';
 import { headerString } from './http';
-import { forbiddenByRbac, forbiddenNamespace, genericNotFound, methodNotAllowed } from './k8s-status';
+import { badRequest, forbiddenByRbac, forbiddenNamespace, genericNotFound, methodNotAllowed } from './k8s-status';
 import { answer, type Exchange, type Service } from './pipeline';
 import { type PodGroups, PODGROUPS_PREFIX } from './podgroups';
 import type { RequestLog } from './request-log';
 import { includeObjectOf, negotiate, toTable } from './table';
 
 export type CciRoute =
-  | { kind: 'list' | 'create' | 'collection-other'; namespace: string }
-  | { kind: 'get' | 'patch' | 'item-other'; namespace: string; name: string }
-  | { kind: 'getStatus' | 'patchStatus' | 'status-other'; namespace: string; name: string }
+  | { kind: 'list' | 'create' | 'collection-patch' | 'collection-other'; namespace: string }
+  | { kind: 'get' | 'patch' | 'put' | 'item-other'; namespace: string; name: string }
+  | { kind: 'getStatus' | 'patchStatus' | 'putStatus' | 'status-other'; namespace: string; name: string }
   | { kind: 'pgList' | 'pg-collection-other'; namespace: string }
   | { kind: 'pgGet' | 'pg-item-other'; namespace: string; name: string }
   | { kind: 'unknown' };
@@ -49,6 +49,7 @@ export function classifyCci(method: string, path: string): CciRoute {
   if (rest.length === 2 || (rest.length === 3 && rest[2] === '')) {
     if (method === 'GET') return { kind: 'list', namespace };
     if (method === 'POST') return { kind: 'create', namespace };
+    if (method === 'PATCH') return { kind: 'collection-patch', namespace };
     return { kind: 'collection-other', namespace };
   }
   const name = decodeSegment(rest[2] ?? '');
@@ -56,11 +57,13 @@ export function classifyCci(method: string, path: string): CciRoute {
   if (rest.length === 3) {
     if (method === 'GET') return { kind: 'get', namespace, name };
     if (method === 'PATCH') return { kind: 'patch', namespace, name };
+    if (method === 'PUT') return { kind: 'put', namespace, name };
     return { kind: 'item-other', namespace, name };
   }
   if (rest.length === 4 && rest[3] === 'status') {
     if (method === 'GET') return { kind: 'getStatus', namespace, name };
     if (method === 'PATCH') return { kind: 'patchStatus', namespace, name };
+    if (method === 'PUT') return { kind: 'putStatus', namespace, name };
     return { kind: 'status-other', namespace, name };
   }
   return { kind: 'unknown' };
@@ -76,7 +79,18 @@ const COUNTER = {
   pgGet: 'podGroups',
   pgList: 'podGroups',
 } as const;
-const VERB: Record<string, string> = { list: 'list', create: 'create', get: 'get', getStatus: 'get', patch: 'patch', patchStatus: 'patch', pgList: 'list', pgGet: 'get' };
+const VERB: Record<string, string> = {
+  list: 'list',
+  create: 'create',
+  get: 'get',
+  getStatus: 'get',
+  patch: 'patch',
+  patchStatus: 'patch',
+  put: 'update',
+  putStatus: 'update',
+  pgList: 'list',
+  pgGet: 'get',
+};
 
 export interface CciDeps {
   cci: CciService;
@@ -154,6 +168,14 @@ export function cciService(deps: CciDeps): Service {
         case 'patchStatus':
           a = deps.cci.patch(route.namespace, route.name, ex.query, ct, raw, 'status');
           break;
+        case 'put':
+          a = deps.cci.update(route.namespace, route.name, ex.query, ct, raw);
+          break;
+        case 'putStatus':
+          a = deps.cci.update(route.namespace, route.name, ex.query, ct, raw, 'status');
+          break;
+        case 'collection-patch':
+          throw badRequest('name must be provided');
         default:
           throw methodNotAllowed();
       }
@@ -162,7 +184,7 @@ export function cciService(deps: CciDeps): Service {
         answer(ex, a.status, form.contentType, JSON.stringify(table) + '\n');
         return;
       }
-      answer(ex, a.status, 'application/json', a.body);
+      answer(ex, a.status, 'application/json', a.body, a.headers ?? {});
     },
   };
 }

@@ -6,24 +6,27 @@ import {
   alreadyExists,
   API_VERSION,
   badRequest,
-  conflict,
   type FieldError,
   forbidden,
   HttpError,
+  invalid,
   invalidJob,
   invalidOptions,
   invalidValue,
   KIND,
   notFound,
   notSupported,
+  required,
   statusError,
   tooLong,
 } from './k8s-status';
-import { applyPatch, parsePatchBody, patchTypeOf } from './patch';
+import { applyPatch, CR_PATCH_TYPES, parsePatchBody, type PatchType, patchTypeOf } from './patch';
+import { type FieldValidation, fieldValidationOf } from './schema';
+import { prepareUpdate, warningHeader } from './update';
 import { matches, parseFieldSelector, parseLabelSelector, SelectorError } from './selector';
 import { canonical, type Entry, type JobStore, lowerBound } from './store';
 import type { Job } from './types';
-import { isPlainObject, validateJobCreate, validateJobUpdate } from './validation';
+import { isPlainObject, validateJobCreate } from './validation';
 
 export const JOBS_PREFIX = '/apis/batch.volcano.sh/v1alpha1/namespaces/';
 
@@ -38,6 +41,7 @@ export function nowSeconds(ms = Date.now()): string {
 export interface Answer {
   status: number;
   body: string;
+  headers?: Record<string, string>;
 }
 
 function ok(status: number, json: string): Answer {
@@ -50,9 +54,10 @@ export function encodeContinue(rv: number, start: string): string {
   return Buffer.from(JSON.stringify({ v: CONTINUE_VERSION, rv, start }), 'utf8').toString('base64url');
 }
 
-function decodeContinue(token: string): { rv: number; start: string } {
+export function decodeContinue(token: string): { rv: number; start: string } {
   const bad = (why: string): HttpError => badRequest(`invalid continue token: continue key is not valid: ${why}`);
-  const m = /[^A-Za-z0-9_\-=]/.exec(token);
+  // base64.RawURLEncoding: no padding, no standard-alphabet characters.
+  const m = /[^A-Za-z0-9_-]/.exec(token);
   if (m) throw bad(`illegal base64 data at input byte ${m.index}`);
   let parsed: unknown;
   try {
@@ -76,10 +81,9 @@ const EXPIRED_MESSAGE =
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
+/** ValidateFieldManager, ValidateDryRun, ValidateFieldValidation, in apimachinery's order. */
 function optionErrors(query: URLSearchParams): FieldError[] {
   const errs: FieldError[] = [];
-  const dry = query.getAll('dryRun');
-  if (dry.some((d) => d !== 'All')) errs.push(notSupported('dryRun', dry, ['All']));
   const fm = query.get('fieldManager');
   if (fm !== null) {
     if (Buffer.byteLength(fm, 'utf8') > 128) errs.push(tooLong('fieldManager', 128));
@@ -93,20 +97,59 @@ function optionErrors(query: URLSearchParams): FieldError[] {
       pos++;
     }
   }
+  const dry = query.getAll('dryRun');
+  if (dry.some((d) => d !== 'All')) errs.push(notSupported('dryRun', dry, ['All']));
+  const fv = fieldValidationOf(query);
+  if (typeof fv !== 'string') errs.push(fv);
   return errs;
 }
 
-function checkPatchOptions(query: URLSearchParams): { dryRun: boolean } {
-  const errs = optionErrors(query);
-  if (query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
-  if (errs.length) throw invalidOptions('PatchOptions', errs);
-  return { dryRun: query.getAll('dryRun').length > 0 };
+interface WriteOptions {
+  dryRun: boolean;
+  fieldValidation: FieldValidation;
 }
 
-function checkCreateOptions(query: URLSearchParams): { dryRun: boolean } {
+function writeOptions(query: URLSearchParams): WriteOptions {
+  const fv = fieldValidationOf(query);
+  return { dryRun: query.getAll('dryRun').length > 0, fieldValidation: typeof fv === 'string' ? fv : 'Warn' };
+}
+
+/** ValidatePatchOptions: `force` only for apply, which needs a fieldManager. */
+function checkPatchOptions(query: URLSearchParams, type: PatchType): WriteOptions {
+  const errs: FieldError[] = [];
+  if (type !== 'apply') {
+    if (query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
+  } else if (!query.get('fieldManager')) {
+    errs.push(required('fieldManager', 'is required for apply patch'));
+  }
+  errs.push(...optionErrors(query));
+  if (errs.length) throw invalidOptions('PatchOptions', errs);
+  return writeOptions(query);
+}
+
+function checkCreateOptions(query: URLSearchParams): WriteOptions {
   const errs = optionErrors(query);
   if (errs.length) throw invalidOptions('CreateOptions', errs);
-  return { dryRun: query.getAll('dryRun').length > 0 };
+  return writeOptions(query);
+}
+
+function checkUpdateOptions(query: URLSearchParams): WriteOptions {
+  const errs = optionErrors(query);
+  if (errs.length) throw invalidOptions('UpdateOptions', errs);
+  return writeOptions(query);
+}
+
+/** apimachinery ValidateListOptions (resourceVersionMatch rules): 422 ListOptions. */
+function checkListOptions(query: URLSearchParams): void {
+  const match = query.get('resourceVersionMatch') ?? '';
+  if (match === '') return;
+  const rv = query.get('resourceVersion') ?? '';
+  const errs: FieldError[] = [];
+  if (rv === '') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  if (query.get('continue')) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+  if (match === 'Exact' && rv === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  if (errs.length) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
 
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -142,6 +185,7 @@ export class CciService {
       throw e;
     }
     if (query.get('watch') === 'true' || query.get('watch') === '1') throw badRequest('watch is not supported by the CCI emulator');
+    checkListOptions(query);
     let limit = 0;
     const limitRaw = query.get('limit');
     if (limitRaw !== null && limitRaw !== '') {
@@ -151,6 +195,8 @@ export class CciService {
     let start: string | undefined;
     let listRv = this.store.rv;
     const cont = query.get('continue');
+    const rvParam = query.get('resourceVersion') ?? '';
+    if (cont && rvParam !== '' && rvParam !== '0') throw badRequest('specifying resource version is not allowed when using continue');
     if (cont) {
       const t = decodeContinue(cont);
       if (t.rv > 0 && t.rv < this.continueMinRv) {
@@ -267,62 +313,55 @@ export class CciService {
     if (!type) {
       throw statusError(
         415,
-        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+        `the body of the request was in an unknown format - accepted media types include: ${CR_PATCH_TYPES.join(', ')}`,
         'UnsupportedMediaType',
       );
     }
-    const { dryRun } = checkPatchOptions(query);
+    const { dryRun, fieldValidation } = checkPatchOptions(query, type);
     const body = parsePatchBody(type, raw);
     const entry: Entry | undefined = this.store.get(namespace, name);
     if (!entry) throw notFound(name);
-    const old = entry.job;
-    const doc = JSON.parse(entry.json) as Record<string, unknown>;
-    const patched = applyPatch(type, doc, body);
-    if (!isPlainObject(patched)) {
-      const rendered = raw.length > 200 ? raw.slice(0, 200) + '...' : raw;
-      throw statusError(
-        422,
-        ` "" is invalid: patch: Invalid value: ${JSON.stringify(rendered)}: couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(patched) ? 'array' : typeof patched} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
-        'Invalid',
-        { causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(rendered)}: couldn't get version/kind`, field: 'patch' }] },
-      );
-    }
-    const pmeta = patched['metadata'];
-    const wantRv = isPlainObject(pmeta) ? pmeta['resourceVersion'] : undefined;
-    if (typeof wantRv === 'string' && wantRv !== '' && wantRv !== old.metadata.resourceVersion) throw conflict(name);
+    const patched = applyPatch(type, JSON.parse(entry.json) as Record<string, unknown>, body);
+    return this.write(namespace, name, entry, patched, { fieldValidation, dryRun, subresource });
+  }
 
-    let result: Record<string, unknown>;
-    if (subresource === 'status') {
-      // Status subresource: only status changes are kept.
-      result = JSON.parse(entry.json) as Record<string, unknown>;
-      if (patched['status'] === undefined) delete result['status'];
-      else result['status'] = patched['status'];
-      if (result['status'] !== undefined && !isPlainObject(result['status'])) {
-        throw invalidJob(name, [invalidValue('status', typeof result['status'], 'status in body must be of type object')]);
-      }
-    } else {
-      result = patched;
-      // Status subresource exists: status in a main-resource patch is ignored.
-      if (old.status === undefined) delete result['status'];
-      else result['status'] = JSON.parse(JSON.stringify(old.status));
-      if (isPlainObject(pmeta)) {
-        for (const k of ['uid', 'creationTimestamp', 'generation', 'selfLink', 'resourceVersion', 'deletionTimestamp'] as const) {
-          if (old.metadata[k] === undefined) delete pmeta[k];
-          else pmeta[k] = old.metadata[k];
-        }
-      }
-      const errs = validateJobUpdate(old as unknown as Record<string, unknown>, result);
-      if (errs.length) throw invalidJob(name, errs);
+  /** PUT: the body replaces the object (resourceVersion required), through the same update path as PATCH. */
+  update(namespace: string, name: string, query: URLSearchParams, contentType: string | undefined, raw: string, subresource?: 'status'): Answer {
+    const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (base !== 'application/json' && base !== '') {
+      throw statusError(415, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml', 'UnsupportedMediaType');
     }
-    const canon = canonical(result) as Job;
+    const { dryRun, fieldValidation } = checkUpdateOptions(query);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw badRequest("the object provided is unrecognized (must be of type Job): couldn't get version/kind; json parse error: invalid JSON");
+    }
+    const entry: Entry | undefined = this.store.get(namespace, name);
+    if (!entry) throw notFound(name);
+    return this.write(namespace, name, entry, body, { fieldValidation, dryRun, subresource });
+  }
+
+  private write(
+    namespace: string,
+    name: string,
+    entry: Entry,
+    candidate: unknown,
+    o: { fieldValidation: FieldValidation; dryRun: boolean; subresource?: 'status' },
+  ): Answer {
+    const old = entry.job;
+    const { object, warnings } = prepareUpdate(old, candidate, { namespace, name, fieldValidation: o.fieldValidation, subresource: o.subresource });
+    const headers = warningHeader(warnings);
+    const canon = canonical(object) as Job;
     const json = JSON.stringify(canon);
-    if (json === entry.json) return ok(200, entry.json);
-    if (subresource !== 'status' && JSON.stringify(canon.spec) !== JSON.stringify(old.spec)) {
+    if (json === entry.json) return { status: 200, body: entry.json + '\n', headers };
+    if (o.subresource !== 'status' && JSON.stringify(canon.spec) !== JSON.stringify(old.spec)) {
       canon.metadata.generation = (typeof old.metadata.generation === 'number' ? old.metadata.generation : 1) + 1;
     }
-    if (dryRun) return ok(200, JSON.stringify(canon));
+    if (o.dryRun) return { status: 200, body: JSON.stringify(canon) + '\n', headers };
     canon.metadata.resourceVersion = this.store.nextRv();
     const stored = this.store.set(namespace, canon);
-    return ok(200, stored.json);
+    return { status: 200, body: stored.json + '\n', headers };
   }
 }

@@ -69,6 +69,12 @@ export interface EmulatorOptions {
    * client certificates signed by the fixture client CA (CN = user). Default false (plain HTTP).
    */
   tls?: boolean;
+  /**
+   * Besides the main listener, also serve HTTPS (fixture certificates, as `tls`) on this port (0 =
+   * ephemeral), sharing every job and token: kubectl, like client-go, sends no credentials over
+   * plain HTTP, so `npm start` points its kubeconfig here while the functions use `url`.
+   */
+  tlsPort?: number;
   /** SMN topic URNs that exist (default: every well-formed `urn:smn:<region>:<project>:<name>` of the path's project). */
   smnTopics?: string[];
   /** One line per request (and each SMN message) to stderr (default false). */
@@ -140,37 +146,48 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   ];
   let routes: ReturnType<typeof controlRoutes> = [];
   const onRequest = pipeline({ services, faults, log, logEnabled, control: (method, path, body, res) => handleControl(routes, method, path, body, res) });
-  const tls = opts.tls ? tlsMaterial() : undefined;
-  const server = tls
-    ? https.createServer(
-        // Client certificates are requested, not required: the authenticator decides (401 Status), as kube-apiserver does.
-        { maxHeaderSize: 64 * 1024, key: tls.server.key, cert: tls.server.cert, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
-        onRequest,
-      )
-    : http.createServer({ maxHeaderSize: 64 * 1024 }, onRequest);
-  server.keepAliveTimeout = 5_000;
+  const tls = opts.tls || opts.tlsPort !== undefined ? tlsMaterial() : undefined;
+  const httpsServer = () =>
+    https.createServer(
+      // Client certificates are requested, not required: the authenticator decides (401 Status), as kube-apiserver does.
+      { maxHeaderSize: 64 * 1024, key: tls!.server.key, cert: tls!.server.cert, ca: tls!.clientCa, requestCert: true, rejectUnauthorized: false },
+      onRequest,
+    );
+  const server = opts.tls ? httpsServer() : http.createServer({ maxHeaderSize: 64 * 1024 }, onRequest);
+  const servers = [server, ...(opts.tlsPort !== undefined && !opts.tls ? [httpsServer()] : [])];
 
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const ports = opts.tlsPort !== undefined && !opts.tls ? [opts.port ?? 0, opts.tlsPort] : [opts.port ?? 0];
+  for (const [i, s] of servers.entries()) {
+    s.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(ports[i], host, () => {
+        s.off('error', reject);
+        resolve();
+      });
     });
-  });
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  baseUrl = `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  baseUrl = `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  const tlsUrl = opts.tls ? baseUrl : servers[1] ? `https://${urlHost}:${(servers[1].address() as AddressInfo).port}` : undefined;
 
   let closed: Promise<void> | undefined;
   const api: Emulator = {
     url: baseUrl,
+    ...(tlsUrl ? { tlsUrl } : {}),
     port,
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closed ??= Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined);
       return closed;
     },
     addFault: (rule) => faults.add(rule),

@@ -190,7 +190,14 @@ export function forbiddenByRbac(user: string, verb: string, resource: string, gr
 
 /** A field error, as apimachinery's field.Error renders it. */
 export interface FieldError {
-  type: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueTooLong' | 'FieldValueTypeInvalid';
+  type:
+    | 'FieldValueInvalid'
+    | 'FieldValueForbidden'
+    | 'FieldValueRequired'
+    | 'FieldValueNotSupported'
+    | 'FieldValueTooLong'
+    | 'FieldValueTypeInvalid'
+    | 'FieldValueDuplicate';
   field: string;
   /** The text after "<field>: " ("Invalid value: ...: detail", "Forbidden: detail", ...). */
   body: string;
@@ -249,6 +256,6 @@ export function invalidJob(name: string, errs: FieldError[]): HttpError {
   return invalid(KIND, GROUP, name, errs);
 }
 
-export function invalidOptions(kind: 'PatchOptions' | 'CreateOptions', errs: FieldError[]): HttpError {
+export function invalidOptions(kind: 'PatchOptions' | 'CreateOptions' | 'UpdateOptions', errs: FieldError[]): HttpError {
   return invalid(kind, 'meta.k8s.io', '', errs);
 }

@@ -5,8 +5,10 @@
  * `Unschedulable` condition (reason `NotEnoughResources`) while the gang cannot be placed
  * (plugins/gang/gang.go, api/job_info.go FitError). Here PodGroups are derived from the jobs on every
  * read, so they follow the jobs' phases without extra bookkeeping; tests override status per job.
+ * Lists page like the jobs' (limit / continue in name order).
  */
 import { createHash } from 'node:crypto';
+import { decodeContinue, encodeContinue } from './cci';
 import { PODGROUPS_CRD } from './crds';
 import { badRequest, notFound } from './k8s-status';
 import { matches, parseLabelSelector, SelectorError } from './selector';
@@ -168,7 +170,7 @@ export class PodGroups {
     throw notFound(name, PODGROUPS_CRD.plural, PODGROUPS_CRD.group);
   }
 
-  /** All PodGroups of a namespace, filtered by `labelSelector` (no paging: every item in one answer). */
+  /** PodGroups of a namespace in name order, filtered by `labelSelector`, paged with `limit` / `continue` like jobs. */
   list(namespace: string, query: URLSearchParams): Record<string, unknown> {
     let reqs;
     try {
@@ -177,23 +179,39 @@ export class PodGroups {
       if (e instanceof SelectorError) throw badRequest(e.message);
       throw e;
     }
-    const items: Record<string, unknown>[] = [];
+    const limitRaw = query.get('limit');
+    let limit = 0;
+    if (limitRaw !== null && limitRaw !== '') {
+      if (!/^-?\d+$/.test(limitRaw)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(limitRaw)}: invalid syntax`);
+      limit = Math.max(0, Number(limitRaw));
+    }
+    const cont = query.get('continue');
+    const start = cont ? decodeContinue(cont).start : undefined;
+    const all: Array<{ name: string; pg: Record<string, unknown> | undefined; job: Job }> = [];
     for (const jobName of this.store.sortedNames(namespace)) {
       const job = this.job(namespace, jobName)!;
-      if (!matches(reqs, job.metadata.labels)) continue;
-      const pg = this.build(namespace, job);
+      all.push({ name: this.nameFor(namespace, jobName)!, pg: undefined, job });
+    }
+    all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const items: Record<string, unknown>[] = [];
+    let next = '';
+    let remaining: number | undefined;
+    let lastName: string | undefined;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      if (start !== undefined && e.name < start) continue;
+      if (limit > 0 && items.length >= limit) {
+        next = encodeContinue(this.store.rv, `${lastName ?? ''}\u0000`);
+        if (reqs.length === 0) remaining = all.length - i;
+        break;
+      }
+      lastName = e.name;
+      if (!matches(reqs, e.job.metadata.labels)) continue;
+      const pg = this.build(namespace, e.job);
       if (pg) items.push(pg);
     }
-    items.sort((a, b) => {
-      const an = (a['metadata'] as { name: string }).name;
-      const bn = (b['metadata'] as { name: string }).name;
-      return an < bn ? -1 : an > bn ? 1 : 0;
-    });
-    return {
-      apiVersion: PODGROUP_API_VERSION,
-      items,
-      kind: PODGROUPS_CRD.listKind,
-      metadata: { continue: '', resourceVersion: String(this.store.rv) },
-    };
+    const metadata: Record<string, unknown> = { continue: next, resourceVersion: String(this.store.rv) };
+    if (remaining !== undefined) metadata['remainingItemCount'] = remaining;
+    return { apiVersion: PODGROUP_API_VERSION, items, kind: PODGROUPS_CRD.listKind, metadata };
   }
 }

@@ -68,6 +68,54 @@ function tokText(t: Tok): string {
   return t.t === 'id' ? t.v : t.t === 'end' ? '' : t.t;
 }
 
+const isValueTok = (t: Tok): t is Extract<Tok, { t: 'id' | 'in' | 'notin' }> => t.t === 'id' || t.t === 'in' || t.t === 'notin';
+const valueText = (t: Extract<Tok, { t: 'id' | 'in' | 'notin' }>): string => (t.t === 'id' ? t.v : t.t);
+
+/**
+ * apimachinery labels parser parseValues / parseIdentifiersList, after the '(': `()` is the set {""},
+ * a leading, trailing or doubled comma adds "" (`(web,)` is {web, ""}); duplicates collapse.
+ */
+function parseValues(peek: () => Tok, next: () => Tok): string[] {
+  const set: string[] = [];
+  const add = (v: string): void => {
+    if (!set.includes(v)) set.push(v);
+  };
+  const first = peek();
+  if (first.t === ')') {
+    next();
+    return [''];
+  }
+  if (!isValueTok(first) && first.t !== ',') {
+    throw new SelectorError(`unable to parse requirement: found '${tokText(first)}', expected: ',', ')' or identifier`);
+  }
+  for (;;) {
+    const t = next();
+    if (isValueTok(t)) {
+      add(valueText(t));
+      const la = peek();
+      if (la.t === ',') continue;
+      if (la.t === ')') break;
+      throw new SelectorError(`unable to parse requirement: found '${tokText(la)}', expected: ',' or ')'`);
+    } else if (t.t === ',') {
+      if (set.length === 0) add('');
+      const la = peek();
+      if (la.t === ')') {
+        add('');
+        break;
+      }
+      if (la.t === ',') {
+        next();
+        add('');
+      }
+    } else {
+      throw new SelectorError(`unable to parse requirement: found '${tokText(t)}', expected: ',', or identifier`);
+    }
+  }
+  const close = next();
+  if (close.t !== ')') throw new SelectorError(`unable to parse requirement: found '${tokText(close)}', expected: ')'`);
+  return set;
+}
+
 export function parseLabelSelector(input: string): Requirement[] {
   const toks = lex(input);
   let p = 0;
@@ -118,27 +166,7 @@ export function parseLabelSelector(input: string): Requirement[] {
       next();
       const lp = next();
       if (lp.t !== '(') throw new SelectorError(`unable to parse requirement: found '${tokText(lp)}', expected: '('`);
-      const values: string[] = [];
-      for (;;) {
-        const vt = next();
-        if (vt.t === ')') {
-          if (values.length > 0) throw new SelectorError(`unable to parse requirement: found ')', expected: identifier`);
-          break;
-        }
-        let value: string;
-        if (vt.t === 'id') value = vt.v;
-        else if (vt.t === 'in' || vt.t === 'notin') value = vt.t;
-        else if (vt.t === ',') {
-          value = '';
-          p--;
-        } else throw new SelectorError(`unable to parse requirement: found '${tokText(vt)}', expected: ',', ')' or identifier`);
-        values.push(value);
-        const sep = next();
-        if (sep.t === ')') break;
-        if (sep.t !== ',') throw new SelectorError(`unable to parse requirement: found '${tokText(sep)}', expected: ',' or ')'`);
-      }
-      if (values.length === 0)
-        throw new SelectorError(`unable to parse requirement: values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
+      const values = parseValues(peek, next);
       req = { key, op: after.t, values };
     } else {
       throw new SelectorError(`unable to parse requirement: found '${tokText(after)}', expected: in, notin, =, ==, !=, gt, lt`);

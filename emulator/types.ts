@@ -134,6 +134,8 @@ export interface BulkJobOptions {
 /** What `startEmulator` gives a test: its address and the levers behind the control interface. */
 export interface Emulator {
   url: string;
+  /** The HTTPS base URL when the emulator serves HTTPS (`tls`, or `tlsPort` beside plain HTTP). */
+  tlsUrl?: string;
   port: number;
   close(): Promise<void>;
   addFault(rule: FaultRule): void;

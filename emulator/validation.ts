@@ -1,7 +1,8 @@
 /**
- * apimachinery label/annotation/name validation and the Volcano job admission rules the emulator enforces.
+ * apimachinery label/annotation/name/ObjectMeta validation, and the rules the emulator applies to a
+ * job being created (the create path stays 422-only: Volcano's create-time admission is not imitated).
  */
-import { type FieldError, forbidden, invalidValue, required, tooLong } from './k8s-status';
+import { type FieldError, invalidValue, required, tooLong } from './k8s-status';
 
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QUALIFIED_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -160,6 +161,69 @@ export function validateGenerateName(v: unknown): FieldError[] {
   return errs;
 }
 
+/** apimachinery ValidateOwnerReferences (paths are not indexed, as in apimachinery). */
+export function validateOwnerReferences(v: unknown): FieldError[] {
+  const f = 'metadata.ownerReferences';
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return [typeError(f, v, 'array')];
+  const errs: FieldError[] = [];
+  let controllers = 0;
+  for (const ref of v) {
+    if (!isPlainObject(ref)) {
+      errs.push(typeError(f, ref, 'object'));
+      continue;
+    }
+    const str = (k: string): string => (typeof ref[k] === 'string' ? (ref[k] as string) : '');
+    const apiVersion = str('apiVersion');
+    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    if (version === '') errs.push(invalidValue(`${f}.apiVersion`, apiVersion, 'version must not be empty'));
+    if (str('kind') === '') errs.push(invalidValue(`${f}.kind`, str('kind'), 'kind must not be empty'));
+    if (str('name') === '') errs.push(invalidValue(`${f}.name`, str('name'), 'name must not be empty'));
+    if (str('uid') === '') errs.push(invalidValue(`${f}.uid`, str('uid'), 'uid must not be empty'));
+    if (ref['controller'] === true) controllers++;
+  }
+  if (controllers > 1) errs.push(invalidValue(f, 'ownerReferences', 'Only one reference can have Controller set to true'));
+  return errs;
+}
+
+/** apimachinery ValidateFinalizers: each a qualified name, no duplicates. */
+export function validateFinalizers(v: unknown): FieldError[] {
+  const f = 'metadata.finalizers';
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return [typeError(f, v, 'array')];
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const fin of v) {
+    if (typeof fin !== 'string') {
+      errs.push(typeError(f, fin, 'string'));
+      continue;
+    }
+    for (const m of labelKeyErrors(fin)) errs.push(invalidValue(f, fin, m));
+    if (seen.has(fin)) errs.push({ type: 'FieldValueDuplicate', field: f, body: `Duplicate value: ${JSON.stringify(fin)}` });
+    seen.add(fin);
+  }
+  return errs;
+}
+
+/**
+ * ObjectMeta rules on update (apimachinery ValidateObjectMetaUpdate + ValidateObjectMeta), after
+ * BeforeUpdate refilled uid / creationTimestamp / generation: immutables, labels, annotations,
+ * generateName, owner references, finalizers.
+ */
+export function validateObjectMetaUpdate(oldMeta: Record<string, unknown>, newMeta: Record<string, unknown>): FieldError[] {
+  const errs: FieldError[] = [];
+  if (newMeta['uid'] !== oldMeta['uid']) errs.push(invalidValue('metadata.uid', newMeta['uid'] ?? '', 'field is immutable'));
+  for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+    if (!deepEqual(newMeta[k] ?? null, oldMeta[k] ?? null)) errs.push(invalidValue(`metadata.${k}`, newMeta[k] ?? 'null', 'field is immutable'));
+  }
+  errs.push(...validateGenerateName(newMeta['generateName']));
+  errs.push(...validateLabels(newMeta['labels']));
+  errs.push(...validateAnnotations(newMeta['annotations']));
+  errs.push(...validateOwnerReferences(newMeta['ownerReferences']));
+  errs.push(...validateFinalizers(newMeta['finalizers']));
+  return errs;
+}
+
 /** Integer checks for the fields whose values the job rules compare (CRD schema). */
 function intField(field: string, v: unknown, errs: FieldError[]): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -240,81 +304,6 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (ak.length !== bk.length) return false;
   for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
   return true;
-}
-
-/** First key (sorted) whose value differs between two objects, ignoring `skip`. */
-function firstChangedKey(a: Record<string, unknown>, b: Record<string, unknown>, skip: ReadonlySet<string>): string | undefined {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of [...keys].sort()) {
-    if (skip.has(k)) continue;
-    if (!deepEqual(a[k], b[k])) return k;
-  }
-  return undefined;
-}
-
-const UPDATE_FORBIDDEN_MSG =
-  'job updates may not change fields other than `minAvailable`, `tasks[*].replicas under spec` and `PriorityClassName`';
-const METADATA_MUTABLE = new Set(['labels', 'annotations', 'generateName', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'managedFields']);
-const SPEC_MUTABLE = new Set(['minAvailable', 'priorityClassName', 'tasks']);
-const TASK_MUTABLE = new Set(['replicas', 'minAvailable', 'template']);
-
-/**
- * Validation of a patched job against the stored one. `name`/`namespace` changes and fields
- * outside the updatable set are refused. Returns the field errors (empty = valid).
- */
-export function validateJobUpdate(oldJob: Record<string, unknown>, newJob: Record<string, unknown>): FieldError[] {
-  const errs: FieldError[] = [];
-  const oldMeta = (isPlainObject(oldJob['metadata']) ? oldJob['metadata'] : {}) as Record<string, unknown>;
-  const newMetaRaw = newJob['metadata'];
-  if (!isPlainObject(newMetaRaw)) {
-    errs.push(typeError('metadata', newMetaRaw, 'object'));
-    return errs;
-  }
-  const newMeta = newMetaRaw;
-  for (const k of ['name', 'namespace'] as const) {
-    if (newMeta[k] !== oldMeta[k]) errs.push(invalidValue(`metadata.${k}`, newMeta[k] ?? '', 'field is immutable'));
-  }
-  for (const k of ['apiVersion', 'kind'] as const) {
-    if (newJob[k] !== oldJob[k]) errs.push(invalidValue(k, newJob[k] ?? '', 'field is immutable'));
-  }
-  errs.push(...validateLabels(newMeta['labels']));
-  errs.push(...validateAnnotations(newMeta['annotations']));
-  errs.push(...validateGenerateName(newMeta['generateName']));
-  const metaChanged = firstChangedKey(oldMeta, newMeta, new Set([...METADATA_MUTABLE, 'name', 'namespace']));
-  if (metaChanged !== undefined) errs.push(forbidden(`metadata.${metaChanged}`, 'field cannot be changed by a patch of this emulated CCI'));
-  const topChanged = firstChangedKey(oldJob, newJob, new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']));
-  if (topChanged !== undefined) errs.push(forbidden(topChanged, 'field cannot be changed'));
-
-  const newSpec = newJob['spec'];
-  if (!isPlainObject(newSpec)) {
-    errs.push(typeError('spec', newSpec, 'object'));
-    return errs;
-  }
-  const oldSpec = (isPlainObject(oldJob['spec']) ? oldJob['spec'] : {}) as Record<string, unknown>;
-  const before = errs.length;
-  const tasks = validateSpecNumbers(newSpec, errs);
-  if (tasks === undefined || errs.length > before) return errs;
-  const oldTasks = Array.isArray(oldSpec['tasks']) ? (oldSpec['tasks'] as unknown[]) : [];
-  const newTasks = newSpec['tasks'] as Record<string, unknown>[];
-  if (oldTasks.length !== newTasks.length) {
-    errs.push(forbidden('spec.tasks', 'job updates may not add or remove tasks'));
-    return errs;
-  }
-  const specChanged = firstChangedKey(oldSpec, newSpec, SPEC_MUTABLE);
-  if (specChanged !== undefined) {
-    errs.push(forbidden(`spec.${specChanged}`, UPDATE_FORBIDDEN_MSG));
-    return errs;
-  }
-  for (let i = 0; i < newTasks.length; i++) {
-    const o = oldTasks[i];
-    const n = newTasks[i]!;
-    const changed = isPlainObject(o) ? firstChangedKey(o, n, TASK_MUTABLE) : 'name';
-    if (changed !== undefined) {
-      errs.push(forbidden(`spec.tasks[${i}].${changed}`, UPDATE_FORBIDDEN_MSG));
-      return errs;
-    }
-  }
-  return errs;
 }
 
 /** Name and spec validation of a job being created (apiserver + Volcano's validating webhook). */

@@ -3,6 +3,8 @@ export const LOCAL = {
   httpPort: Number(process.env.HTTP_PORT ?? 3000),
   lambdaPort: Number(process.env.LAMBDA_PORT ?? 3002),
   emulatorPort: Number(process.env.EMULATOR_PORT ?? 8790),
+  /** HTTPS beside it, for kubectl (the kubeconfig of `npm start` points here). */
+  emulatorTlsPort: Number(process.env.EMULATOR_TLS_PORT ?? 8791),
   webhookSecret: process.env.WEBHOOK_SECRET ?? 'local-webhook-secret',
   namespace: 'cci-namespace-42263891',
   jobs: ['openmpi-hello-2-com', 'openmpi-hello-3-com'],

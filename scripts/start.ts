@@ -37,19 +37,22 @@ function credentials(mode: Mode, url: string, caPem: string | undefined): Record
 
 async function main(): Promise<void> {
   const mode = modeOf(process.argv);
-  const emu = await startEmulator({ port: LOCAL.emulatorPort, log: process.argv.includes('--log'), tls: mode !== 'iam' });
+  // HTTPS beside HTTP for kubectl, which sends no credentials over plain HTTP (client-go's rule); with
+  // --kubernetes the functions use the HTTPS listener as well.
+  const emu = await startEmulator({ port: LOCAL.emulatorPort, tlsPort: LOCAL.emulatorTlsPort, log: process.argv.includes('--log') });
+  const apiUrl = mode === 'iam' ? emu.url : emu.tlsUrl!;
   // A few more jobs so the sweep has something to report.
   emu.createJobs(LOCAL.namespace, 3, { prefix: 'demo-running', phase: 'Running' });
   emu.createJobs(LOCAL.namespace, 2, { prefix: 'demo-pending', phase: 'Pending', lastTransitionTime: new Date(Date.now() - 3 * 3600_000).toISOString() });
   const kubeconfig = writeKubeconfig(join(__dirname, '..', '.local', 'kubeconfig'), {
-    server: emu.url,
+    server: emu.tlsUrl!,
+    caPem: emu.caCert!,
     token: DEFAULT_STATIC_TOKENS[0]!,
-    caPem: emu.caCert,
     namespace: LOCAL.namespace,
   });
   const env = {
     ...process.env,
-    ...credentials(mode, emu.url, emu.caCert),
+    ...credentials(mode, apiUrl, emu.caCert),
     ALLOWED_NAMESPACES: process.env.ALLOWED_NAMESPACES ?? '*',
     WEBHOOK_SECRET: LOCAL.webhookSecret,
     SWEEP_NAMESPACES: process.env.SWEEP_NAMESPACES ?? LOCAL.namespace,
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         [
           '',
-          `Local stack ready: functions on http://localhost:${LOCAL.httpPort}, IAM + CCI emulator on ${emu.url}`,
+          `Local stack ready: functions on http://localhost:${LOCAL.httpPort}, IAM + CCI emulator on ${emu.url} and ${emu.tlsUrl}`,
           mode === 'iam'
             ? 'Credentials: IAM password (npm start -- --kubernetes: as a Kubernetes service account, over HTTPS)'
             : mode === 'kubeconfig'

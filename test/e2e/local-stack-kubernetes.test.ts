@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..', '..');
 const NS = 'cci-namespace-42263891';
 const SECRET = 'e2e-webhook-secret';
 let stack: ChildProcess;
-const ports = { http: 0, lambda: 0, emulator: 0 };
+const ports = { http: 0, lambda: 0, emulator: 0, emulatorTls: 0 };
 let output = '';
 
 function freePort(): Promise<number> {
@@ -32,9 +32,12 @@ beforeAll(async () => {
   ports.http = await freePort();
   ports.lambda = await freePort();
   ports.emulator = await freePort();
+  ports.emulatorTls = await freePort();
   stack = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', '--kubernetes'], {
     cwd: ROOT,
-    env: { ...process.env, HTTP_PORT: String(ports.http), LAMBDA_PORT: String(ports.lambda), EMULATOR_PORT: String(ports.emulator), WEBHOOK_SECRET: SECRET,
+    env: { ...process.env, HTTP_PORT: String(ports.http), LAMBDA_PORT: String(ports.lambda), EMULATOR_PORT: String(ports.emulator),
+      EMULATOR_TLS_PORT: String(ports.emulatorTls),
+      WEBHOOK_SECRET: SECRET,
       // Not .esbuild/: the other local-stack test may be building there at the same time.
       ESBUILD_WORK_FOLDER: '.local/esbuild-kubernetes' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +61,7 @@ async function emulatorRequests(): Promise<Array<{ service: string; auth?: strin
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
     https
-      .get(`https://127.0.0.1:${ports.emulator}/_emulator/requests`, { ca: tlsMaterial().serverCa }, (res) => {
+      .get(`https://127.0.0.1:${ports.emulatorTls}/_emulator/requests`, { ca: tlsMaterial().serverCa }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve(JSON.parse(text)));
@@ -70,6 +73,7 @@ async function emulatorRequests(): Promise<Array<{ service: string; auth?: strin
 describe('npm start -- --kubernetes', () => {
   it('serves and patches jobs with only a kubeconfig, and sweeps', async () => {
     expect(output).toContain('Credentials: a kubeconfig');
+    expect(output).toContain(`https://127.0.0.1:${ports.emulatorTls}`);
     const path = `/namespaces/${NS}/jobs/openmpi-hello-3-com`;
     const body = JSON.stringify({ labels: { e2e: 'kube' } });
     const headers = { ...signWebhook(SECRET, 'PATCH', signedPath(path, []), body), 'content-type': 'application/json' };

@@ -29,10 +29,10 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   [httpPort, lambdaPort] = [await freePort(), await freePort()];
-  const emulatorPort = await freePort();
+  const [emulatorPort, emulatorTlsPort] = [await freePort(), await freePort()];
   stack = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HTTP_PORT: String(httpPort), LAMBDA_PORT: String(lambdaPort), EMULATOR_PORT: String(emulatorPort), WEBHOOK_SECRET: SECRET },
+    env: { ...process.env, HTTP_PORT: String(httpPort), LAMBDA_PORT: String(lambdaPort), EMULATOR_PORT: String(emulatorPort), EMULATOR_TLS_PORT: String(emulatorTlsPort), WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

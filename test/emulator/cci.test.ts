@@ -59,12 +59,13 @@ describe('CCI create', () => {
     expect(dup.status).toBe(409);
     expect(dup.json.reason).toBe('AlreadyExists');
     expect(t.emu.stats().cci.create).toBeGreaterThanOrEqual(2);
-    // scaling below the defaulted task minAvailable is refused unless it is lowered too
+    // scaling below the defaulted task minAvailable is refused (by Volcano's webhook) unless it is lowered too
     const down = await cci('PATCH', jobsUrl('ns-create', 'created-1'), {
       body: [{ op: 'replace', path: '/spec/tasks/1/replicas', value: 1 }],
       contentType: 'application/json-patch+json',
     });
-    expect(down.status).toBe(422);
+    expect(down.status).toBe(400);
+    expect(down.json.message).toMatch(/denied the request: 'minAvailable' must be <= 'replicas' in task: b$/);
   });
 });
 
@@ -177,3 +178,51 @@ describe('CCI list', () => {
   });
 
 });
+
+describe('lists as the etcd3 store pages them', () => {
+  beforeAll(() => {
+    t.emu.createJobs('page-ns', 2, { prefix: 'a', labels: { pick: 'yes' } });
+    t.emu.createJobs('page-ns', 1, { prefix: 'b' });
+  });
+
+  it('a continue token follows a full page when more keys follow, matching or not; the next page may be empty', async () => {
+    const first = await cci('GET', jobsUrl('page-ns', undefined, 'labelSelector=pick%3Dyes&limit=2'));
+    expect(first.json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['a-00000', 'a-00001']);
+    expect(first.json.metadata.continue).toBeTruthy();
+    expect(first.json.metadata.remainingItemCount).toBeUndefined();
+    const second = await cci('GET', jobsUrl('page-ns', undefined, `labelSelector=pick%3Dyes&limit=2&continue=${first.json.metadata.continue}`));
+    expect(second.status).toBe(200);
+    expect(second.json.items).toEqual([]);
+    expect(second.json.metadata.continue).toBe('');
+    const unfiltered = await cci('GET', jobsUrl('page-ns', undefined, 'limit=2'));
+    expect(unfiltered.json.metadata.remainingItemCount).toBe(1);
+  });
+
+  it('a padded or standard-base64 continue token is 400', async () => {
+    const first = await cci('GET', jobsUrl('page-ns', undefined, 'limit=1'));
+    const token = first.json.metadata.continue as string;
+    const std = Buffer.from(Buffer.from(token, 'base64url').toString('utf8'), 'utf8').toString('base64');
+    expect(std).toMatch(/=$/);
+    const padded = await cci('GET', jobsUrl('page-ns', undefined, 'limit=1&continue=' + encodeURIComponent(std)));
+    expect(padded.status).toBe(400);
+    expect(padded.json.message).toMatch(/^invalid continue token: continue key is not valid: illegal base64 data at input byte \d+$/);
+  });
+
+  it('continue with resourceVersion is 400; resourceVersionMatch without resourceVersion is 422; limit=-1 is unpaged', async () => {
+    const first = await cci('GET', jobsUrl('page-ns', undefined, 'limit=1'));
+    const both = await cci('GET', jobsUrl('page-ns', undefined, `limit=1&resourceVersion=5&continue=${first.json.metadata.continue}`));
+    expect(both.status).toBe(400);
+    expect(both.json.message).toBe('specifying resource version is not allowed when using continue');
+    const match = await cci('GET', jobsUrl('page-ns', undefined, 'resourceVersionMatch=NotOlderThan'));
+    expect(match.status).toBe(422);
+    expect(match.json.message).toBe(
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+    );
+    expect((await cci('GET', jobsUrl('page-ns', undefined, 'resourceVersionMatch=NotOlderThan&resourceVersion=0'))).status).toBe(200);
+    const all = await cci('GET', jobsUrl('page-ns', undefined, 'limit=-1'));
+    expect(all.status).toBe(200);
+    expect(all.json.items).toHaveLength(3);
+    expect(all.json.metadata.continue).toBe('');
+  });
+});
+

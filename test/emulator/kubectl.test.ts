@@ -5,6 +5,9 @@
  * and `--dry-run=server`; the effects are what the emulator then serves to the functions.
  */
 import { describe, expect, it } from 'vitest';
+import { CLEAN_ENV, setEnv } from '../support/env';
+import { callHttp, coldHandler } from '../support/harness';
+import { TEST_SECRET } from '../support/http-events';
 import { cci, JOB, jobsUrl, NS, TOKEN, useEmulator } from './support';
 
 const t = useEmulator();
@@ -109,5 +112,18 @@ describe('kubectl against the emulator', () => {
     expect(r.status).toBe(200);
     expect(r.json.metadata.labels.dry).toBe('run');
     expect(t.emu.getJob(NS, JOB)).toEqual(before);
+  });
+
+  it('what kubectl changed is what getJob then serves', async () => {
+    const r = await kubectl('PATCH', jobsUrl(NS, JOB, 'fieldManager=kubectl-label'), 'application/json', {
+      type: 'application/merge-patch+json',
+      data: { metadata: { labels: { seen: 'by-functions' } } },
+    });
+    expect(r.status).toBe(200);
+    setEnv({ ...CLEAN_ENV, CCI_ENDPOINT: t.emu.url, CCI_TOKEN: TOKEN, ALLOWED_NAMESPACES: NS, WEBHOOK_SECRET: TEST_SECRET });
+    const get = await coldHandler('getJob');
+    const a = await callHttp(get, 'aws', 'getJob', { name: JOB });
+    expect(a.statusCode).toBe(200);
+    expect((a.json as { metadata: { labels: Record<string, string> } }).metadata.labels).toMatchObject({ seen: 'by-functions', team: 'ml' });
   });
 });

@@ -103,22 +103,18 @@ describe('CCI PATCH', () => {
     expect(charset.status).toBe(200);
   });
 
-  it('strategic merge patch replaces the whole tasks list', async () => {
+  it('strategic merge patch is 415 for a custom resource, before the job is looked up', async () => {
     const cur = t.emu.getJob(NS, JOB3)!;
     const tasks = cur.spec.tasks.map((t) => ({ ...t, replicas: t.name === 'mpiworker' ? 5 : t.replicas }));
-    const r = await cci('PATCH', jobsUrl(NS, JOB3), {
-      body: { spec: { tasks } },
-      contentType: 'application/strategic-merge-patch+json',
-    });
-    expect(r.status).toBe(200);
-    expect(r.json.spec.tasks.map((t: any) => t.replicas)).toEqual([1, 5]);
-    // a partial list replaces (and so removes a task): refused
-    const partial = await cci('PATCH', jobsUrl(NS, JOB3), {
-      body: { spec: { tasks: [{ name: 'mpiworker', replicas: 3 }] } },
-      contentType: 'application/strategic-merge-patch+json',
-    });
-    expect(partial.status).toBe(422);
-    expect(partial.json.message).toMatch(/may not add or remove tasks/);
+    const r = await cci('PATCH', jobsUrl(NS, JOB3), { body: { spec: { tasks } }, contentType: 'application/strategic-merge-patch+json' });
+    expect(r.status).toBe(415);
+    expect(r.json.reason).toBe('UnsupportedMediaType');
+    expect(r.json.message).toBe(
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+    const missing = await cci('PATCH', jobsUrl(NS, 'no-such-job'), { body: {}, contentType: 'application/strategic-merge-patch+json' });
+    expect(missing.status).toBe(415);
+    expect(t.emu.getJob(NS, JOB3)).toEqual(cur);
   });
 
   it('status in a main-resource patch is ignored', async () => {
@@ -142,26 +138,42 @@ describe('CCI PATCH', () => {
     expect(big.json.message).toMatch(/metadata\.annotations: Too long: may not be more than 262144 bytes/);
   });
 
-  it('task minAvailable above replicas and job minAvailable above total are 422', async () => {
+  it('task minAvailable above replicas and job minAvailable above total are the webhook 400; negative replicas the schema 422', async () => {
     const r = await jsonPatch(JOB, [{ op: 'add', path: '/spec/tasks/1/minAvailable', value: 9 }]);
-    expect(r.status).toBe(422);
-    expect(r.json.details.causes[0]).toMatchObject({ field: 'spec.tasks[1].minAvailable' });
-    expect(r.json.message).toMatch(/'minAvailable' must be <= 'replicas' in task: mpiworker/);
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `admission webhook "validatejob.volcano.sh" denied the request: 'minAvailable' must be <= 'replicas' in task: mpiworker`,
+      code: 400,
+    });
     const total = await merge(JOB, { spec: { minAvailable: 100 } });
-    expect(total.status).toBe(422);
-    expect(total.json.message).toMatch(/job 'minAvailable' must not be greater than total replicas/);
+    expect(total.status).toBe(400);
+    expect(total.json.reason).toBeUndefined();
+    expect(total.json.message).toBe(`admission webhook "validatejob.volcano.sh" denied the request: job 'minAvailable' must not be greater than total replicas`);
     const neg = await jsonPatch(JOB, [{ op: 'replace', path: '/spec/tasks/0/replicas', value: -1 }]);
     expect(neg.status).toBe(422);
+    expect(neg.json.message).toBe(
+      `Job.batch.volcano.sh "${JOB}" is invalid: spec.tasks[0].replicas: Invalid value: -1: spec.tasks[0].replicas in body should be greater than or equal to 0`,
+    );
   });
 
-  it('fields outside the updatable set, and name changes, are 422', async () => {
+  it('fields outside the updatable set are the webhook 400, name changes the 400 BadRequest; priorityClassName is updatable', async () => {
+    const denied = `admission webhook "validatejob.volcano.sh" denied the request: job updates may not change fields other than \`minAvailable\`, \`tasks[*].replicas under spec\` and \`PriorityClassName\``;
     const q = await merge(JOB, { spec: { queue: 'other' } });
-    expect(q.status).toBe(422);
-    expect(q.json.details.causes[0].field).toBe('spec.queue');
+    expect(q.status).toBe(400);
+    expect(q.json.message).toBe(denied);
+    expect(q.json.details).toBeUndefined();
     const n = await merge(JOB, { metadata: { name: 'other' } });
-    expect(n.status).toBe(422);
+    expect(n.status).toBe(400);
+    expect(n.json.reason).toBe('BadRequest');
+    expect(n.json.message).toBe(`the name of the object (other) does not match the name on the URL (${JOB})`);
+    // Volcano's webhook compares the whole spec: a task's template may not change either.
     const tmpl = await jsonPatch(JOB, [{ op: 'replace', path: '/spec/tasks/0/template/spec/restartPolicy', value: 'Never' }]);
-    expect(tmpl.status).toBe(200);
+    expect(tmpl.status).toBe(400);
+    expect(tmpl.json.message).toBe(denied);
     const pcn = await merge(JOB, { spec: { priorityClassName: 'high' } });
     expect(pcn.status).toBe(200);
   });
@@ -190,5 +202,72 @@ describe('CCI PATCH', () => {
     expect(r.json.spec.queue).toBe('default');
     expect(r.json.metadata.generation).toBe(before.metadata.generation);
     expect(r.json.metadata.resourceVersion).not.toBe(before.metadata.resourceVersion);
+  });
+});
+
+describe('PATCH content types and bodies (Kubernetes ≥ 1.23)', () => {
+  it('the content type is matched exactly: upper case or a space before ";" is 415', async () => {
+    for (const type of ['APPLICATION/MERGE-PATCH+JSON', 'application/merge-patch+json ;charset=utf-8', 'Application/json-patch+json']) {
+      const r = await cci('PATCH', jobsUrl(NS, JOB), { body: '{}', contentType: type });
+      expect(r.status, type).toBe(415);
+    }
+    expect((await cci('PATCH', jobsUrl(NS, JOB), { body: '{}', contentType: 'application/merge-patch+json;charset=utf-8' })).status).toBe(200);
+  });
+
+  it('server-side apply needs a fieldManager (422), and with one applies the configuration (200)', async () => {
+    const apply = (query: string) =>
+      cci('PATCH', jobsUrl(NS, JOB, query), {
+        body: { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: JOB, labels: { applied: 'yes' } } },
+        contentType: 'application/apply-patch+yaml',
+      });
+    const none = await apply('');
+    expect(none.status).toBe(422);
+    expect(none.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    const ok = await apply('fieldManager=tester&force=true');
+    expect(ok.status).toBe(200);
+    expect(ok.json.metadata.labels.applied).toBe('yes');
+    const force = await merge(JOB, { metadata: { labels: { f: 'x' } } }, 'force=true');
+    expect(force.status).toBe(422);
+    expect(force.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  });
+
+  it('a merge patch that is an array, number or string, and a JSON patch path that is not a string, are 400', async () => {
+    for (const body of ['[]', '3', '"x"']) {
+      const r = await merge(JOB, body);
+      expect(r.status, body).toBe(400);
+      expect(r.json.reason).toBe('BadRequest');
+    }
+    const op = await jsonPatch(JOB, [{ op: 'replace', path: 7, value: 1 }]);
+    expect(op.status).toBe(400);
+  });
+
+  it('PATCH on the collection is 400 "name must be provided"', async () => {
+    const r = await cci('PATCH', jobsUrl(NS), { body: '{}', contentType: 'application/merge-patch+json' });
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe('name must be provided');
+  });
+});
+
+describe('JSON patch as evanphx/json-patch v4 applies it', () => {
+  it('accepts a negative index (from the end) and a leading zero', async () => {
+    const last = await jsonPatch(JOB, [{ op: 'replace', path: '/spec/tasks/-1/replicas', value: 6 }]);
+    expect(last.status).toBe(200);
+    expect(last.json.spec.tasks.map((x: { replicas: number }) => x.replicas)).toEqual([1, 6]);
+    const zero = await jsonPatch(JOB, [{ op: 'replace', path: '/spec/tasks/01/replicas', value: 2 }]);
+    expect(zero.status).toBe(200);
+    expect(zero.json.spec.tasks[1].replicas).toBe(2);
+    expect((await jsonPatch(JOB, [{ op: 'replace', path: '/spec/tasks/-3/replicas', value: 2 }])).status).toBe(422);
+  });
+
+  it('add at the root is 422; test of a missing key against null passes', async () => {
+    const root = await jsonPatch(JOB, [{ op: 'add', path: '', value: {} }]);
+    expect(root.status).toBe(422);
+    expect(root.json.details).toEqual({});
+    const test = await jsonPatch(JOB, [
+      { op: 'test', path: '/metadata/annotations/absent', value: null },
+      { op: 'add', path: '/metadata/labels/tested', value: 'yes' },
+    ]);
+    expect(test.status).toBe(200);
+    expect(test.json.metadata.labels.tested).toBe('yes');
   });
 });

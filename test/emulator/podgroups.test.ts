@@ -164,4 +164,28 @@ describe('PodGroups', () => {
     expect(r.status).toBe(403);
     expect(r.json.errorCode).toBe('CCI.01.403104');
   });
+
+  it('lists page with limit / continue in name order, like the jobs', async () => {
+    t.emu.createJobs('pg-page', 5, { prefix: 'p', phase: 'Pending', labels: { even: 'no' } });
+    const unpaged = await cci('GET', PG('pg-page'));
+    const all = unpaged.json.items.map((i: { metadata: { name: string } }) => i.metadata.name) as string[];
+    expect(all).toHaveLength(5);
+    expect(all).toEqual([...all].sort());
+    const seen: string[] = [];
+    let cont = '';
+    let pages = 0;
+    do {
+      const r = await cci('GET', PG('pg-page') + `?limit=2${cont ? '&continue=' + encodeURIComponent(cont) : ''}`);
+      expect(r.status).toBe(200);
+      if (pages === 0) expect(r.json.metadata.remainingItemCount).toBe(3);
+      seen.push(...r.json.items.map((i: { metadata: { name: string } }) => i.metadata.name));
+      cont = r.json.metadata.continue;
+      pages++;
+    } while (cont);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(all);
+    expect((await cci('GET', PG('pg-page') + '?limit=x')).status).toBe(400);
+    expect((await cci('GET', PG('pg-page') + '?limit=1&continue=%%')).status).toBe(400);
+  });
 });
+

@@ -143,3 +143,39 @@ describe('bearer-only tokens', () => {
     }
   });
 });
+
+describe('HTTPS beside HTTP (tlsPort), as npm start runs it for kubectl', () => {
+  let both: Emulator;
+  beforeAll(async () => {
+    both = await startEmulator({ port: 0, tlsPort: 0 });
+  });
+  afterAll(() => both.close());
+
+  it('one store behind both listeners: a label set over HTTPS with a kubeconfig is read over HTTP', async () => {
+    expect(both.url).toMatch(/^http:\/\//);
+    expect(both.tlsUrl).toMatch(/^https:\/\//);
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeconfigText({ server: both.tlsUrl!, caPem: both.caCert!, token: 'local-kube-token', namespace: NS }));
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const job = (await api.getNamespacedCustomObject({ group: 'batch.volcano.sh', version: 'v1alpha1', namespace: NS, plural: 'jobs', name: JOB3 })) as {
+      metadata: { name: string };
+    };
+    expect(job.metadata.name).toBe(JOB3);
+    const body = JSON.stringify({ metadata: { labels: { via: 'https' } } });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request(
+        `${both.tlsUrl}/apis/batch.volcano.sh/v1alpha1/namespaces/${NS}/jobs/${JOB3}`,
+        { method: 'PATCH', ca: both.caCert, headers: { authorization: 'Bearer local-kube-token', 'content-type': 'application/merge-patch+json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    const plain = await fetch(`${both.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${NS}/jobs/${JOB3}`, { headers: { authorization: 'Bearer local-kube-token' } });
+    expect(((await plain.json()) as { metadata: { labels: Record<string, string> } }).metadata.labels).toMatchObject({ via: 'https' });
+  });
+});

@@ -3,7 +3,6 @@
  * FunctionGraph Kafka/RocketMQ events built from events/, against the emulator over real HTTP;
  * the failure queue is aws-sdk-client-mock's SQS client.
  */
-import { readFileSync } from 'node:fs';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,19 +10,18 @@ import { SEED_JOB_OPENMPI_HELLO_2, startEmulator, type Emulator, type Job } from
 import { functionGraphContext, lambdaContext } from '../support/contexts';
 import { CLEAN_ENV, setEnv } from '../support/env';
 import { captureLogs, coldHandler } from '../support/harness';
+import { functionGraphQueueEvent, kafkaSample, rocketMqSample, sqsEvent } from '../support/events';
+import { loadEvent } from '../support/http-events';
+import { acceptAll } from '../support/sqs';
 
 const NS = 'cci-namespace-42263891';
 const FAILED_QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/volcano-job-functions-dev-failed-patches';
 
 type Handler = Awaited<ReturnType<typeof coldHandler>>;
-type SqsRecord = { messageId: string; body: string; attributes: Record<string, string> } & Record<string, unknown>;
 type SqsAnswer = { batchItemFailures: Array<{ itemIdentifier: string }> };
 
-const load = (p: string) => JSON.parse(readFileSync(new URL(`../../events/${p}`, import.meta.url), 'utf8'));
-const STD = load('aws/patchFromQueue.json') as { Records: SqsRecord[] };
-const FIFO = load('aws/patchFromQueue.fifo.json') as { Records: SqsRecord[] };
-const KAFKA = load('functiongraph/patchFromQueue.kafka.json') as { records: Array<{ messages: string[] }> } & Record<string, unknown>;
-const ROCKETMQ = load('functiongraph/patchFromQueue.rocketmq.json');
+const STD = loadEvent('aws/patchFromQueue.json');
+const FIFO = loadEvent('aws/patchFromQueue.fifo.json');
 
 let emu: Emulator;
 let logs: ReturnType<typeof captureLogs>;
@@ -41,10 +39,7 @@ beforeEach(() => {
   emu.clearFaults();
   emu.resetStats();
   sqsMock.reset();
-  sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-    Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `sent-${e.Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  }));
+  sqsMock.on(SendMessageBatchCommand).callsFake(acceptAll);
   setEnv({
     ...CLEAN_ENV,
     CCI_ENDPOINT: emu.url,
@@ -73,28 +68,8 @@ function freshJob(prefix: string): string {
 
 const msg = (name: string, patch: Record<string, unknown>, namespace = NS) => JSON.stringify({ namespace, name, ...patch });
 
-function sqsEvent(bodies: string[], group?: (i: number) => string | undefined): { Records: SqsRecord[] } {
-  return {
-    Records: bodies.map((body, i) => {
-      const groupId = group?.(i);
-      const template = structuredClone(groupId !== undefined ? FIFO.Records[0]! : STD.Records[0]!);
-      const attributes = { ...template.attributes };
-      if (groupId !== undefined) {
-        attributes.MessageGroupId = groupId;
-        attributes.SequenceNumber = String(18849496460467696128n + BigInt(i));
-        attributes.MessageDeduplicationId = `dedup-${i}`;
-      }
-      return { ...template, messageId: `msg-${i}`, body, attributes };
-    }),
-  };
-}
-
-function kafkaEvent(bodies: string[]): Record<string, unknown> {
-  // Two records (partitions), as a DMS trigger hands them over: ids r0m<j> and r1m<j>.
-  const half = Math.ceil(bodies.length / 2);
-  const template = KAFKA.records[0]!;
-  return { ...KAFKA, records: [{ ...template, messages: bodies.slice(0, half) }, { ...template, messages: bodies.slice(half) }] };
-}
+/** Two records (partitions), as a DMS trigger hands them over: ids r0m<j> and r1m<j>. */
+const kafkaEvent = (bodies: string[]) => functionGraphQueueEvent('kafka', bodies, 2);
 
 async function invokeSqs(handler: Handler, event: unknown, remainingMs = 30_000): Promise<SqsAnswer> {
   return (await handler(event, lambdaContext(remainingMs))) as SqsAnswer;
@@ -349,8 +324,8 @@ describe('patchFromQueue on FunctionGraph (Kafka / DMS / RocketMQ)', () => {
 
   it('the sample events apply cleanly and return the summary', async () => {
     const handler = await coldHandler('patchFromQueue');
-    expect(await handler(KAFKA, fgContext())).toEqual({ processed: 3, failed: [] });
-    expect(await handler(ROCKETMQ, fgContext())).toEqual({ processed: 3, failed: [] });
+    expect(await handler(kafkaSample(), fgContext())).toEqual({ processed: 3, failed: [] });
+    expect(await handler(rocketMqSample(), fgContext())).toEqual({ processed: 3, failed: [] });
   });
 
   it('permanent failures go to the failure queue and are listed by index; the rest is applied', async () => {

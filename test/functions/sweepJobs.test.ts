@@ -13,7 +13,8 @@ import { startEmulator, type Emulator } from '../../emulator';
 import type { SweepReport } from '../../lib/sweep/run';
 import { CLEAN_ENV, setEnv } from '../support/env';
 import { captureLogs, coldHandler, contextFor } from '../support/harness';
-import { loadEvent } from '../support/http-events';
+import { acceptAll } from '../support/sqs';
+import { scheduleEvent, timerEvent as timer, timerTextEvent } from '../support/events';
 
 let emu: Emulator;
 let logs: ReturnType<typeof captureLogs>;
@@ -75,12 +76,8 @@ function jsonLines(): Array<Record<string, any>> {
 }
 const emfLines = () => jsonLines().filter((l) => l._aws);
 const cciPatches = () => emu.requests().filter((r) => r.service === 'cci' && r.method === 'PATCH');
-const awsEvent = () => loadEvent('aws/sweepJobs.json');
-function timerEvent(override?: unknown): Record<string, unknown> {
-  const ev = loadEvent('functiongraph/sweepJobs.timer.json');
-  if (override !== undefined) ev.user_event = JSON.stringify(override);
-  return ev;
-}
+const awsEvent = scheduleEvent;
+const timerEvent = (override?: unknown) => timer(override === undefined ? {} : { override });
 
 async function sweep(event: unknown, platform: 'aws' | 'functiongraph' = 'aws', remainingMs = 60_000, userData?: Record<string, string>): Promise<SweepReport> {
   const handler = await coldHandler('sweepJobs');
@@ -93,10 +90,7 @@ function bodies(sqs: ReturnType<typeof mockClient>): Array<Record<string, any>> 
 
 function mockSqs() {
   const sqs = mockClient(SQSClient);
-  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({
-    Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `mid-${e.Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(acceptAll);
   return sqs;
 }
 
@@ -278,7 +272,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
 
   it('FunctionGraph TIMER with a text user_event: configuration from the function\'s user data', async () => {
     sweepEnv({ SWEEP_NAMESPACES: undefined, SWEEP_STUCK_AFTER: undefined, SWEEP_PAGE_SIZE: undefined });
-    const r = await sweep(loadEvent('functiongraph/sweepJobs.timer-text.json'), 'functiongraph', 30_000, {
+    const r = await sweep(timerTextEvent(), 'functiongraph', 30_000, {
       SWEEP_NAMESPACES: 'sw-c',
       SWEEP_STUCK_AFTER: '7200',
       SWEEP_PAGE_SIZE: '100',

@@ -22,15 +22,19 @@ describe('readSecretString', () => {
     expect(call.args[0].input).toEqual({ SecretId: 'a' });
   });
 
-  it('a call that outlasts the deadline is a 504 secret-timeout, within the deadline', async () => {
-    sm.on(GetSecretValueCommand).callsFake(
-      (_input, getClient) =>
-        new Promise((_resolve, reject) => {
-          void getClient;
-          setTimeout(() => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), 150);
-        }),
-    );
-    await expect(readSecretString('slow', Deadline.after(100))).rejects.toMatchObject({ status: 504, code: 'secret-timeout', retryable: true, message: expect.stringContaining('"slow"') });
+  it('the call carries an abort signal that fires at the deadline; the SDK\'s abort is a 504 secret-timeout', async () => {
+    // aws-sdk-client-mock does not honour abort signals: the fake rejects as the SDK does when its signal fires.
+    let signal: AbortSignal | undefined;
+    sm.send.callsFake((_command: unknown, options?: { abortSignal?: AbortSignal }) => {
+      signal = options?.abortSignal;
+      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }))));
+    });
+    const started = Date.now();
+    await expect(readSecretString('slow', Deadline.after(200))).rejects.toMatchObject({ status: 504, code: 'secret-timeout', retryable: true, message: expect.stringContaining('"slow"') });
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    sm.reset();
     sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('t'), { name: 'TimeoutError' }));
     await expect(readSecretString('slow', Deadline.after(100))).rejects.toMatchObject({ status: 504 });
   });

@@ -7,12 +7,11 @@ import type { CciClient } from '../../../lib/cci/client';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { logOnlySink, type FailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
-import { createLogger } from '../../../lib/core/log';
+import { silentLogger } from '../../support/log';
 import { processQueueRecords, SKIP_DEADLINE, SKIP_FIFO, SKIP_JOB, type QueueRecord, type RecordOutcome } from '../../../lib/queue/batch';
 
 const NS = 'ns-a';
-const silent = createLogger();
-silent.info = silent.warn = silent.error = silent.debug = () => undefined;
+const silent = silentLogger();
 
 interface StubOptions {
   /** Per job name: error to throw. */

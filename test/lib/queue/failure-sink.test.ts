@@ -3,12 +3,13 @@
  * (aws-sdk-client-mock): collected until flush, FIFO group and deduplication ids, delivery verdicts.
  */
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
-import { createLogger, type Logger } from '../../../lib/core/log';
+import { memoryLogger } from '../../support/log';
+import { acceptAll, refuseSome } from '../../support/sqs';
 import { failedPatchMessage, logOnlySink, sqsFailureSink, type PermanentFailure } from '../../../lib/queue/failure-sink';
 
 describe('failedPatchMessage', () => {
@@ -43,17 +44,13 @@ describe('logOnlySink', () => {
 describe('sqsFailureSink', () => {
   const sqs = mockClient(SQSClient);
   const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/failed';
-  const errors: Array<Record<string, unknown>> = [];
-  const log: Logger = { ...createLogger(), debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f ?? {}) };
+  const log = memoryLogger();
   afterAll(() => sqs.restore());
   beforeEach(() => {
     sqs.reset();
-    errors.length = 0;
+    log.lines.length = 0;
     process.env.AWS_REGION ??= 'eu-west-1';
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.map((e) => ({ Id: e.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: [],
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(acceptAll);
   });
   const failure = (i: number, extra: Partial<PermanentFailure> = {}): PermanentFailure => ({
     messageId: `msg-${i}`,
@@ -94,15 +91,12 @@ describe('sqsFailureSink', () => {
 
   it('entries SQS refuses, or an SDK that throws, resolve false and are logged without the body', async () => {
     sqs.reset();
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.filter((x) => x.Id !== 'm1').map((x) => ({ Id: x.Id!, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: input.Entries!.filter((x) => x.Id === 'm1').map((x) => ({ Id: x.Id!, SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' })),
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(refuseSome((e) => e.Id === 'm1', { code: 'InvalidMessageContents', message: 'bad', senderFault: true }));
     const sink = sqsFailureSink(QUEUE, 'req', log, Deadline.after(5_000));
     const results = [sink.add(failure(0)), sink.add(failure(1, { originalBody: 'secret-ish body' }))];
     await sink.flush();
     expect(await Promise.all(results)).toEqual([true, false]);
-    expect(errors).toEqual([{ messageId: 'msg-1', sendError: 'InvalidMessageContents: bad' }]);
+    expect(log.lines).toEqual([{ level: 'error', msg: 'failure queue send failed', fields: { messageId: 'msg-1', sendError: 'InvalidMessageContents: bad' } }]);
   });
 
   it('a flush with no time left reports every failure as not delivered', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { eventBody, eventMessages, sqsEmitter } from '../../../lib/sweep/events';
 import type { SweepEvent } from '../../../lib/sweep/run';
+import { refuseSome } from '../../support/sqs';
 
 describe('event messages', () => {
   const ev = { type: 'transition' as const, namespace: 'ns', name: 'j', uid: 'u', from: 'Pending', to: 'Running', at: '2026-01-01T00:00:00Z' };
@@ -52,10 +53,7 @@ describe('sqsEmitter', () => {
   const ev = (i: number): SweepEvent => ({ type: 'transition', namespace: 'ns', name: `j${i}`, uid: `u${i}`, from: 'Pending', to: 'Running', at: '2026-01-01T00:00:00Z' });
 
   it('sends every event and maps failed entries back to their events', async () => {
-    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({
-      Successful: input.Entries.filter((e) => e.Id !== 'm1').map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: 'x' })),
-      Failed: input.Entries.filter((e) => e.Id === 'm1').map((e) => ({ Id: e.Id, SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' })),
-    }));
+    sqs.on(SendMessageBatchCommand).callsFake(refuseSome((e) => e.Id === 'm1', { code: 'InvalidMessageContents', message: 'bad', senderFault: true }));
     const events = Array.from({ length: 12 }, (_, i) => ev(i));
     const out = await sqsEmitter('https://sqs.eu-west-1.amazonaws.com/1/q', Deadline.after(5_000))(events);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
-import { createLogger } from '../../../lib/core/log';
+import { silentLogger } from '../../support/log';
 import { runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
 import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
 import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
@@ -10,7 +10,7 @@ import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
 const NOW = new Date('2026-01-01T12:00:00Z');
 const OLD = '2026-01-01T08:00:00Z';
 const RECENT = '2026-01-01T11:59:00Z';
-const silent = { ...createLogger(), info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
+const silent = silentLogger();
 
 function mk(name: string, phase: string | undefined, ltt = RECENT, annotations?: Record<string, string>): VolcanoJob {
   return {

@@ -1,6 +1,8 @@
 /**
- * getJob and patchJob end to end: handlers invoked with AWS and FunctionGraph events against the
- * emulator over real HTTP. Covers every row of the contract's status table for GET and PATCH.
+ * getJob end to end: the handler invoked with AWS and FunctionGraph events against the emulator
+ * over real HTTP. Covers every row of the contract's status table for GET, the token economy
+ * (one IAM call for many requests, recovery after expiry and revocation), and the credential
+ * kinds a FunctionGraph context brings. Checks every HTTP function shares are in http-shell.test.ts.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
@@ -244,5 +246,83 @@ describe('token economy and recovery', () => {
     expect(refused.statusCode).toBe(502);
     expect(refused.body).not.toContain('wrong-secret-zz9');
     expect(emu.stats().iamTokenRequests).toBe(0);
+  });
+});
+
+describe('FunctionGraph credentials', () => {
+  // An emulator of its own: it also knows temporary keys with a security token.
+  let fgEmu: Emulator;
+  beforeAll(async () => {
+    fgEmu = await startEmulator({
+      port: 0,
+      akSk: [
+        { accessKey: 'LOCALAK', secretKey: 'localsecretkey' },
+        { accessKey: 'TEMPAK', secretKey: 'tempsecret', securityToken: 'temp-security-token' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await fgEmu.close();
+  });
+  beforeEach(() => {
+    fgEmu.resetStats();
+    setEnv({ ...CLEAN_ENV });
+  });
+
+  const userData = () => ({ CCI_ENDPOINT: fgEmu.url, ALLOWED_NAMESPACES: '*', WEBHOOK_SECRET: TEST_SECRET });
+  const lastAuth = () => fgEmu.requests().filter((r) => r.service === 'cci').at(-1)?.auth;
+
+  it('temporary keys from the context sign requests (with the security token) and win over the agency token', async () => {
+    const get = await coldHandler('getJob');
+    const res = await callHttp(get, 'functiongraph', 'getJob', {}, 15_000, {
+      userData: userData(),
+      securityAccessKey: 'TEMPAK',
+      securitySecretKey: 'tempsecret',
+      securityToken: 'temp-security-token',
+      token: fgEmu.mintToken(),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(lastAuth()).toBe('aksk');
+    expect(fgEmu.stats().iamTokenRequests).toBe(0);
+  });
+
+  it('a wrong security token is refused by CCI: 502, nothing leaked', async () => {
+    const get = await coldHandler('getJob');
+    const res = await callHttp(get, 'functiongraph', 'getJob', {}, 15_000, {
+      userData: userData(),
+      securityAccessKey: 'TEMPAK',
+      securitySecretKey: 'tempsecret',
+      securityToken: 'not-the-token-xyz',
+    });
+    expect(res.statusCode).toBe(502);
+    expect(res.body).not.toContain('not-the-token-xyz');
+    expect(res.body).not.toContain('tempsecret');
+  });
+
+  it('the agency token serves when there are no keys; configured credentials win over the context', async () => {
+    const get = await coldHandler('getJob');
+    const ctx = { userData: userData(), token: fgEmu.mintToken() };
+    expect((await callHttp(get, 'functiongraph', 'getJob', {}, 15_000, ctx)).statusCode).toBe(200);
+    expect(lastAuth()).toBe('token');
+
+    // Environment beats user data; CCI_TOKEN beats the context's agency token.
+    setEnv({ CCI_TOKEN: 'local-dev-token' });
+    const viaEnv = await coldHandler('getJob');
+    expect((await callHttp(viaEnv, 'functiongraph', 'getJob', {}, 15_000, ctx)).statusCode).toBe(200);
+    expect(lastAuth()).toBe('static');
+
+    // AK/SK beats everything.
+    setEnv({ CCI_ACCESS_KEY: 'LOCALAK', CCI_SECRET_KEY: 'localsecretkey' });
+    const viaKeys = await coldHandler('getJob');
+    expect((await callHttp(viaKeys, 'functiongraph', 'getJob', {}, 15_000, ctx)).statusCode).toBe(200);
+    expect(lastAuth()).toBe('aksk');
+    expect(fgEmu.stats().iamTokenRequests).toBe(0);
+  });
+
+  it('no credentials at all is a configuration error, not a crash with details', async () => {
+    const get = await coldHandler('getJob');
+    const res = await callHttp(get, 'functiongraph', 'getJob', {}, 15_000, { userData: userData() });
+    expect(res.statusCode).toBe(500);
+    expect(res.json.detail).toMatch(/No CCI credentials configured/);
   });
 });
