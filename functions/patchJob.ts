@@ -13,7 +13,7 @@ import { viewOf } from '../lib/http/middleware/query';
 import { httpFunction } from '../lib/http/shell';
 import { summarizeJob } from '../lib/job/model';
 import { applyPatchBody, applyRawPatch } from '../lib/patch/apply';
-import { isFieldManager, parsePatchBody } from '../lib/patch/schema';
+import { FIELD_MANAGER_RULE, isFieldManager, parsePatchBody } from '../lib/patch/schema';
 
 const TYPES = ['application/json', PATCH_TYPES.merge, PATCH_TYPES.json] as const;
 
@@ -35,7 +35,7 @@ export const handler = httpFunction(
     }
     const fieldManager = call.params.get('fieldManager');
     if (fieldManager !== undefined && !isFieldManager(fieldManager)) {
-      throw badRequest('invalid-query', 'fieldManager must be 1 to 128 printable characters');
+      throw badRequest('invalid-query', `fieldManager ${FIELD_MANAGER_RULE}`);
     }
     const type = call.headers['content-type'];
     const ctx = { client: cciClientFor(call.inv), deadline: call.inv.deadline, ...(fieldManager ? { fieldManager } : {}) };

@@ -22,9 +22,10 @@ function secretsManager() {
 
 export async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {
   const { client, GetSecretValueCommand } = await secretsManager();
+  // AbortSignal.timeout takes whole milliseconds only (a fraction is a RangeError).
   const ms = deadline.remaining();
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: AbortSignal.timeout(Math.max(1, ms)) });
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(ms))) });
     return out.SecretString;
   } catch (err) {
     const name = err instanceof Error ? err.name : 'Error';

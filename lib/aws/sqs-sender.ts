@@ -1,5 +1,5 @@
 /**
- * Sends messages to an SQS queue with SendMessageBatch (10 per call), retrying the entries SQS
+ * Sends messages to an SQS queue with SendMessageBatch (10 and at most 256 KiB per call), retrying the entries SQS
  * reports as failed (`BACKOFF.sqs`). Every call is bounded by the invocation's deadline (an abort
  * signal per attempt), so a queue endpoint that never answers cannot hold the function past it.
  * The SDK is imported on first use only: most invocations never send. Also the FIFO rules shared
@@ -21,10 +21,30 @@ export interface OutgoingMessage {
 
 export interface SendResult {
   sent: number;
-  failed: Array<{ id: string; reason: string }>;
+  /** `senderFault`: SQS refused the entry itself (too large, invalid): sending it again cannot succeed. */
+  failed: Array<{ id: string; reason: string; senderFault?: boolean }>;
 }
 
+/** SendMessageBatch takes at most 10 entries and 256 KiB of bodies in all. */
 const BATCH = 10;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+function batches(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = Buffer.byteLength(m.body);
+    const last = out[out.length - 1];
+    if (last && last.length < BATCH && bytes + size <= MAX_BATCH_BYTES) {
+      last.push(m);
+      bytes += size;
+    } else {
+      out.push([m]);
+      bytes = size;
+    }
+  }
+  return out;
+}
 /** SQS's limit for a FIFO message group id. */
 export const MAX_GROUP_ID = 128;
 
@@ -61,8 +81,8 @@ export async function sendMessages(queueUrl: string, messages: readonly Outgoing
   const { client, SendMessageBatchCommand } = await sqs();
   const failed: SendResult['failed'] = [];
   let sent = 0;
-  for (let start = 0; start < messages.length; start += BATCH) {
-    let pending = messages.slice(start, start + BATCH).map((m, i) => ({ m, entry: `m${i}` }));
+  for (const batch of batches(messages)) {
+    let pending = batch.map((m, i) => ({ m, entry: `m${i}` }));
     let lastReason = new Map<string, string>();
     try {
       await onError(
@@ -82,7 +102,7 @@ export async function sendMessages(queueUrl: string, messages: readonly Outgoing
                   ...(m.deduplicationId ? { MessageDeduplicationId: m.deduplicationId } : {}),
                 })),
               }),
-              { abortSignal: AbortSignal.timeout(timeoutMs) },
+              { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))) },
             );
           } catch (err) {
             const reason = err instanceof Error ? `${err.name}: ${err.message}` : 'send failed';
@@ -94,7 +114,7 @@ export async function sendMessages(queueUrl: string, messages: readonly Outgoing
           // Sender faults (bad message) are not retried: the same entry would fail again.
           const senderFault = new Set((out.Failed ?? []).filter((f) => f.SenderFault).map((f) => f.Id));
           for (const p of pending) {
-            if (senderFault.has(p.entry)) failed.push({ id: p.m.id, reason: failedIds.get(p.entry) ?? 'sender fault' });
+            if (senderFault.has(p.entry)) failed.push({ id: p.m.id, reason: failedIds.get(p.entry) ?? 'sender fault', senderFault: true });
           }
           lastReason = failedIds;
           pending = pending.filter((p) => failedIds.has(p.entry) && !senderFault.has(p.entry));

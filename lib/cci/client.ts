@@ -106,7 +106,8 @@ export class CciClient implements JobApi {
 
   private asJob(text: string, namespace: string, name: string): VolcanoJob {
     const job = parseJob(tryParseJson(text));
-    if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`);
+    // Known not to be a Job: asking again gets the same answer, so a queue message is not retried for it.
+    if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`, { retryable: false });
     return job;
   }
 

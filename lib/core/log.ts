@@ -28,11 +28,8 @@ export function redact(value: unknown, depth = 0): unknown {
     return out;
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: LogFields = {};
-  for (const [k, v] of Object.entries(value as LogFields)) {
-    out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
+  // fromEntries defines own keys: a field named `__proto__` stays a field (assignment would set the prototype).
+  return Object.fromEntries(Object.entries(value as LogFields).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]));
 }
 
 function threshold(): number {

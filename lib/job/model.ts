@@ -1,51 +1,24 @@
 /**
- * The parts of a Volcano Job (batch.volcano.sh/v1alpha1) this project reads. Every other field is
- * kept as CCI returns it. Phases are an open set (CCI still reports the old `Inqueue`), and
- * `succeeded` may be spelled `Succeeded` by older Volcano versions.
+ * A Volcano Job (batch.volcano.sh/v1alpha1) as CCI returns it. Parsing is liberal: an object with
+ * `kind: Job`, an `apiVersion` and a `metadata.name` is a Job, and every other field is passed
+ * through exactly as CCI sent it, odd or not. So the types below say `unknown` for everything but
+ * the name, and readers go through the defensive accessors here (`text`, `count`, `dict`,
+ * `stringMap`, `tasksOf`): a task with string replicas is neither a crash nor silently "fixed".
  *
- * Answers from CCI are checked by the small guards below rather than a zod schema: they run on
- * every upstream answer, and zod would be the largest part of the getJob bundle for a check this
- * shallow. Inputs from callers (PATCH bodies, queue messages) are zod schemas (lib/patch-request.ts).
+ * Answers from CCI are checked by these small guards rather than a zod schema: they run on every
+ * upstream answer, and zod would be the largest part of the getJob bundle. Inputs from callers
+ * (PATCH bodies, queue messages) are zod schemas (lib/patch/schema.ts).
  */
-import { isJsonObject } from '../core/json';
+import { isJsonObject, jsonProblem, type JsonObject } from '../core/json';
 
-export interface VolcanoTask {
-  name: string;
-  replicas?: number;
-  minAvailable?: number;
-  [field: string]: unknown;
-}
+export type VolcanoTask = JsonObject;
 
 export interface VolcanoJob {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [field: string]: unknown;
-  };
-  spec?: {
-    minAvailable?: number;
-    queue?: string;
-    tasks?: VolcanoTask[];
-    [field: string]: unknown;
-  };
-  status?: {
-    state?: { phase?: string; lastTransitionTime?: string; [field: string]: unknown };
-    minAvailable?: number;
-    pending?: number;
-    running?: number;
-    succeeded?: number;
-    Succeeded?: number;
-    failed?: number;
-    [field: string]: unknown;
-  };
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata: { name: string; [field: string]: unknown };
+  spec?: unknown;
+  status?: unknown;
   [field: string]: unknown;
 }
 
@@ -56,28 +29,27 @@ export interface VolcanoJobList {
 }
 
 const isDict = isJsonObject;
-const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
-const isStringMap = (v: unknown) => v === undefined || (isDict(v) && Object.values(v).every((x) => typeof x === 'string'));
+
+/** Own property only: a field named `constructor` is data, never Object.prototype's. */
+export const field = (o: unknown, key: string): unknown => (isDict(o) && Object.hasOwn(o, key) ? o[key] : undefined);
+export const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const dict = (v: unknown): JsonObject | undefined => (isDict(v) ? v : undefined);
+/** A Kubernetes count (integer 0..2^31-1), or undefined for anything else. */
+export const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647 ? v : undefined);
+/** The string entries of a map (labels, annotations), as a fresh object of own keys. */
+export const stringMap = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(dict(v) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+/** `spec.tasks` entries that are objects (an odd entry is skipped by readers, kept in the Job). */
+export const tasksOf = (job: VolcanoJob): VolcanoTask[] => {
+  const tasks = field(job.spec, 'tasks');
+  return Array.isArray(tasks) ? tasks.filter(isDict) : [];
+};
+
+/** Deeper than this, an answer is not a Job we can walk or answer with (JSON.stringify recurses). */
+const MAX_ANSWER_DEPTH = 1000;
 
 function isJob(v: unknown): v is VolcanoJob {
-  if (!isDict(v) || !isDict(v.metadata) || typeof v.metadata.name !== 'string') return false;
-  if (v.kind !== undefined && v.kind !== 'Job') return false;
-  const m = v.metadata;
-  if (!optional(m.resourceVersion, 'string') || !optional(m.uid, 'string') || !optional(m.namespace, 'string')) return false;
-  if (!isStringMap(m.labels) || !isStringMap(m.annotations)) return false;
-  if (v.spec !== undefined) {
-    if (!isDict(v.spec) || !optional(v.spec.minAvailable, 'number')) return false;
-    const tasks = v.spec.tasks;
-    if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => isDict(t) && typeof t.name === 'string' && optional(t.replicas, 'number') && optional(t.minAvailable, 'number')))) {
-      return false;
-    }
-  }
-  if (v.status !== undefined) {
-    if (!isDict(v.status)) return false;
-    const state = v.status.state;
-    if (state !== undefined && !(isDict(state) && optional(state.phase, 'string') && optional(state.lastTransitionTime, 'string'))) return false;
-  }
-  return true;
+  return isDict(v) && v.kind === 'Job' && typeof v.apiVersion === 'string' && typeof field(v.metadata, 'name') === 'string' && !jsonProblem(v, MAX_ANSWER_DEPTH)?.startsWith('n');
 }
 
 /** `Job` objects only: a Status, a JobList or an HTML page from a proxy is not a Job. */
@@ -87,13 +59,12 @@ export function parseJob(value: unknown): VolcanoJob | undefined {
 
 export function parseJobList(value: unknown): VolcanoJobList | undefined {
   if (!isDict(value) || !Array.isArray(value.items) || !value.items.every(isJob)) return undefined;
-  if (value.metadata !== undefined && !(isDict(value.metadata) && optional(value.metadata.continue, 'string'))) return undefined;
+  if (value.metadata !== undefined && !(isDict(value.metadata) && (value.metadata.continue === undefined || typeof value.metadata.continue === 'string'))) return undefined;
   return value as VolcanoJobList;
 }
 
-export function jobPhase(job: VolcanoJob): string | undefined {
-  return job.status?.state?.phase;
-}
+export const jobState = (job: VolcanoJob): JsonObject | undefined => dict(field(job.status, 'state'));
+export const jobPhase = (job: VolcanoJob): string | undefined => text(field(jobState(job), 'phase'));
 
 export interface JobSummary {
   namespace: string | undefined;
@@ -106,26 +77,28 @@ export interface JobSummary {
   running: number;
   succeeded: number;
   failed: number;
-  tasks: Array<{ name: string; replicas: number }>;
+  /** `replicas` null when CCI holds something that is not a count there (0 when absent, as Volcano omits 0). */
+  tasks: Array<{ name: string | undefined; replicas: number | null }>;
   labels: Record<string, string>;
   queue: string | undefined;
 }
 
 export function summarizeJob(job: VolcanoJob): JobSummary {
-  const s = job.status;
+  const m = job.metadata;
+  const n = (k: string) => count(field(job.status, k)) ?? 0;
   return {
-    namespace: job.metadata.namespace,
-    name: job.metadata.name,
-    uid: job.metadata.uid,
-    resourceVersion: job.metadata.resourceVersion,
+    namespace: text(m.namespace),
+    name: m.name,
+    uid: text(m.uid),
+    resourceVersion: text(m.resourceVersion),
     phase: jobPhase(job),
-    minAvailable: job.spec?.minAvailable,
-    pending: s?.pending ?? 0,
-    running: s?.running ?? 0,
-    succeeded: s?.succeeded ?? s?.Succeeded ?? 0,
-    failed: s?.failed ?? 0,
-    tasks: (job.spec?.tasks ?? []).map((t) => ({ name: t.name, replicas: t.replicas ?? 0 })),
-    labels: job.metadata.labels ?? {},
-    queue: job.spec?.queue,
+    minAvailable: count(field(job.spec, 'minAvailable')),
+    pending: n('pending'),
+    running: n('running'),
+    succeeded: n('succeeded') || n('Succeeded'),
+    failed: n('failed'),
+    tasks: tasksOf(job).map((t) => ({ name: text(t.name), replicas: t.replicas === undefined ? 0 : (count(t.replicas) ?? null) })),
+    labels: stringMap(m.labels),
+    queue: text(field(job.spec, 'queue')),
   };
 }

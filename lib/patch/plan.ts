@@ -2,44 +2,11 @@
  * From a PATCH body to the upstream merge patch. Pure functions: the job patcher feeds them the
  * job it read and sends what they return.
  */
-import { unprocessable, type FieldIssue } from '../core/errors';
-import { escapePointerToken } from '../core/pointer';
-import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
+import { unprocessable } from '../core/errors';
+import { count, field, tasksOf, text, type VolcanoJob } from '../job/model';
 import type { PatchBody } from './schema';
-import type { VolcanoJob } from '../job/model';
 
 type NullableMap = Record<string, string | null>;
-
-export function labelIssues(labels: NullableMap | undefined, base = '/labels'): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    const path = `${base}/${escapePointerToken(key)}`;
-    for (const e of qualifiedNameErrors(key)) issues.push({ path, message: `invalid label key "${key}": ${e}` });
-    if (value !== null) for (const e of labelValueErrors(value)) issues.push({ path, message: `invalid label value "${value}": ${e}` });
-  }
-  return issues;
-}
-
-export function annotationIssues(annotations: NullableMap | undefined, base = '/annotations'): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  let size = 0;
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    const path = `${base}/${escapePointerToken(key)}`;
-    // Kubernetes checks annotation keys lower-cased, as label keys.
-    for (const e of qualifiedNameErrors(key.toLowerCase())) issues.push({ path, message: `invalid annotation key "${key}": ${e}` });
-    if (value !== null) size += key.length + Buffer.byteLength(value);
-  }
-  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
-    issues.push({ path: base, message: `annotations may not total more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (got ${size})` });
-  }
-  return issues;
-}
-
-/** Label and annotation rules, checked before anything is sent. */
-export function assertValidMetadata(body: Pick<PatchBody, 'labels' | 'annotations'>): void {
-  const issues = [...labelIssues(body.labels), ...annotationIssues(body.annotations)];
-  if (issues.length > 0) throw unprocessable('invalid-metadata', 'Invalid label or annotation', issues);
-}
 
 export function metadataPatch(body: PatchBody): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
@@ -58,10 +25,10 @@ export interface SpecPlan {
  * minAvailable lowers that minAvailable with it (Volcano refuses minAvailable > replicas).
  */
 export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
-  const tasks = job.spec?.tasks ?? [];
+  const tasks = tasksOf(job);
   // A Map, not the object: a task named `constructor` must not find Object.prototype's.
   const wanted = new Map(Object.entries(body.replicas ?? {}));
-  const known = tasks.map((t) => t.name);
+  const known = tasks.map((t) => text(t.name));
   const unknown = [...wanted.keys()].filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     throw unprocessable(
@@ -72,17 +39,21 @@ export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
   }
 
   let tasksChanged = false;
-  const newTasks = tasks.map((task) => {
-    const target = wanted.get(task.name);
-    if (target === undefined || target === task.replicas) return task;
+  // Tasks (and fields) this body does not name go back exactly as read, odd values included.
+  const listed = field(job.spec, 'tasks');
+  const newTasks = (Array.isArray(listed) ? listed : []).map((task: unknown) => {
+    const name = text(field(task, 'name'));
+    const target = name === undefined ? undefined : wanted.get(name);
+    if (target === undefined || target === field(task, 'replicas')) return task;
     tasksChanged = true;
-    const next = { ...task, replicas: target };
-    if (task.minAvailable !== undefined && task.minAvailable > target) next.minAvailable = target;
-    return next;
+    const next = { ...(task as object), replicas: target };
+    const min = count(field(task, 'minAvailable'));
+    return min !== undefined && min > target ? { ...next, minAvailable: target } : next;
   });
 
-  const total = newTasks.reduce((sum, t) => sum + (t.replicas ?? 0), 0);
-  const currentMin = job.spec?.minAvailable ?? 0;
+  // Only counts add up: a task holding something else counts as none, and stays as it is.
+  const total = newTasks.reduce((sum: number, t) => sum + (count(field(t, 'replicas')) ?? 0), 0);
+  const currentMin = count(field(job.spec, 'minAvailable')) ?? 0;
   const effectiveMin = body.minAvailable ?? currentMin;
   if (effectiveMin > total) {
     const detail =
@@ -96,14 +67,13 @@ export function planSpecChange(job: VolcanoJob, body: PatchBody): SpecPlan {
 
   const spec: Record<string, unknown> = {};
   if (tasksChanged) spec.tasks = newTasks;
-  if (body.minAvailable !== undefined && body.minAvailable !== job.spec?.minAvailable) spec.minAvailable = body.minAvailable;
+  if (body.minAvailable !== undefined && body.minAvailable !== field(job.spec, 'minAvailable')) spec.minAvailable = body.minAvailable;
   return Object.keys(spec).length > 0 ? { spec } : {};
 }
 
 /** True when the job already carries every label and annotation change of the body. */
 export function metadataAlreadyApplied(job: VolcanoJob, body: PatchBody): boolean {
-  const own = (m: Record<string, string> | undefined, k: string) => (m !== undefined && Object.hasOwn(m, k) ? m[k] : undefined);
-  const same = (current: Record<string, string> | undefined, wanted: NullableMap | undefined) =>
-    Object.entries(wanted ?? {}).every(([k, v]) => (v === null ? own(current, k) === undefined : own(current, k) === v));
+  const same = (current: unknown, wanted: NullableMap | undefined) =>
+    Object.entries(wanted ?? {}).every(([k, v]) => field(current, k) === (v ?? undefined));
   return same(job.metadata.labels, body.labels) && same(job.metadata.annotations, body.annotations);
 }

@@ -29,7 +29,8 @@ export function isHttpEvent(event: unknown): boolean {
 }
 
 function headersOf(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a header named `__proto__` or `constructor` is an entry like any other.
+  const out: Record<string, string> = Object.create(null);
   if (!isDict(raw)) return out;
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v === 'string') out[k.toLowerCase()] = v;
@@ -62,7 +63,7 @@ const JOB_ROUTE = /\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
 const COLLECTION_ROUTE = /\/namespaces\/([^/]+)\/jobs\/?$/;
 
 function pathParametersOf(event: Dict): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   if (isDict(event.pathParameters)) {
     for (const [k, v] of Object.entries(event.pathParameters)) if (typeof v === 'string') out[k] = v;
   }
@@ -90,9 +91,9 @@ function bodyOf(event: Dict): Buffer {
     return Buffer.from(JSON.stringify(body));
   }
   const base64 = event.isBase64Encoded === true || event.isBase64Encoded === 'true';
-  // Refuse oversized bodies before decoding them.
-  const approx = base64 ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
-  if (approx > MAX_BODY_BYTES + 3) throw tooLarge(approx);
+  // Measured after decoding (base64 may carry line breaks); only what could never decode small
+  // enough is refused before decoding.
+  if (body.length > 2 * MAX_BODY_BYTES) throw tooLarge(body.length);
   const bytes = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge(bytes.length);
   return bytes;
@@ -115,5 +116,8 @@ export function parseHttpEvent(event: unknown): HttpRequest {
     query: queryOf(event),
     body: bodyOf(event),
   };
+  // Text no UTF-8 peer can carry (a lone surrogate) is refused before anything encodes it.
+  const texts = [...Object.entries(req.headers), ...Object.entries(req.pathParameters), ...req.query, [typeof event.rawPath === 'string' ? event.rawPath : '', typeof event.path === 'string' ? event.path : '']];
+  if (texts.some((pair) => pair.some((t) => /\p{Cs}/u.test(t)))) throw badRequest('invalid-text', 'The path, a query parameter or a header holds invalid Unicode (a lone surrogate)');
   return req;
 }

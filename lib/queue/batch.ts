@@ -23,7 +23,7 @@ import type { JobApi } from '../cci/port';
 import { mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, badRequest, toAppError } from '../core/errors';
-import { parseJsonOrReason } from '../core/json';
+import { jsonProblem, parseJsonOrReason } from '../core/json';
 import type { FailureSink, PermanentFailure } from './failure-sink';
 import { applyPatchBody } from '../patch/apply';
 import { assertValidJobRef } from '../job/ref';
@@ -83,6 +83,8 @@ interface Prepared {
 function parseJson(body: string): unknown {
   const parsed = parseJsonOrReason(body);
   if (!parsed.ok) throw badRequest('invalid-json', `The message body is not valid JSON: ${parsed.reason}`);
+  const problem = jsonProblem(parsed.value);
+  if (problem) throw badRequest('invalid-json', `The message body cannot be used: ${problem}`);
   return parsed.value;
 }
 

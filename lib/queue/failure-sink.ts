@@ -42,17 +42,29 @@ export interface FailedPatchMessage {
   namespace?: string;
   name?: string;
   originalBody: string;
+  /** Set when the original body was cut so that the report fits the queue's message size. */
   originalBodyTruncated?: boolean;
+  /** Set when the `errors` list was cut: how many there were. */
+  errorsTruncated?: number;
   failedAt: string;
   requestId: string;
 }
 
-/** SQS takes at most 256 KiB per message; a huge original body is cut rather than never sent. */
-const MAX_ORIGINAL_BODY = 200_000;
+/** What SQS takes in one message body: 256 KiB, counted in UTF-8 bytes of the JSON as sent. */
+export const MAX_REPORT_BYTES = 256 * 1024;
+/** Kept of a long `errors` list or of the long texts when a report must shrink. */
+const KEPT_ERRORS = 20;
+const KEPT_TEXT = 2_000;
 
-export function failedPatchMessage(f: PermanentFailure, requestId: string, now = new Date()): FailedPatchMessage {
-  const truncated = f.originalBody.length > MAX_ORIGINAL_BODY;
-  return {
+const bytesOf = (m: FailedPatchMessage) => Buffer.byteLength(JSON.stringify(m));
+
+/**
+ * The failure queue's message for a failure, cut to fit `maxBytes` (bytes, JSON escaping
+ * included): first the `errors` list (`errorsTruncated` says how many there were) and the long
+ * texts, then the original body, cut (`originalBodyTruncated`) as little as fits. Never dropped.
+ */
+export function failedPatchMessage(f: PermanentFailure, requestId: string, now = new Date(), maxBytes = MAX_REPORT_BYTES): FailedPatchMessage {
+  const full: FailedPatchMessage = {
     reason: f.reason,
     status: f.error.status,
     code: f.error.code,
@@ -61,11 +73,32 @@ export function failedPatchMessage(f: PermanentFailure, requestId: string, now =
     messageId: f.messageId,
     ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
     ...(f.name !== undefined ? { name: f.name } : {}),
-    originalBody: truncated ? f.originalBody.slice(0, MAX_ORIGINAL_BODY) : f.originalBody,
-    ...(truncated ? { originalBodyTruncated: true } : {}),
+    originalBody: f.originalBody,
     failedAt: now.toISOString(),
     requestId,
   };
+  if (bytesOf(full) <= maxBytes) return full;
+  const cut = (t: string) => (t.length > KEPT_TEXT ? `${t.slice(0, KEPT_TEXT)}…` : t);
+  const short: FailedPatchMessage = {
+    ...full,
+    reason: cut(full.reason),
+    detail: cut(full.detail),
+    ...(full.errors
+      ? { errors: full.errors.slice(0, KEPT_ERRORS).map((e) => ({ path: cut(e.path), message: cut(e.message) })), errorsTruncated: full.errors.length }
+      : {}),
+    originalBody: '',
+    originalBodyTruncated: true,
+  };
+  // The longest prefix of the body that fits (binary search over its length; never half a surrogate pair).
+  let lo = 0;
+  let hi = f.originalBody.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (bytesOf({ ...short, originalBody: f.originalBody.slice(0, mid) }) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  if (/[\ud800-\udbff]/.test(f.originalBody[lo - 1] ?? '')) lo--;
+  return { ...short, originalBody: f.originalBody.slice(0, lo) };
 }
 
 /** Only the log: nothing to wait for, nothing that can fail. */
@@ -89,7 +122,7 @@ export function sqsFailureSink(queueUrl: string, requestId: string, log: Logger,
       const batch = pending;
       pending = [];
       if (batch.length === 0) return;
-      let failed = new Map<string, string>();
+      let failed = new Map<string, { reason: string; senderFault?: boolean }>();
       try {
         const result = await sendMessages(
           queueUrl,
@@ -106,15 +139,22 @@ export function sqsFailureSink(queueUrl: string, requestId: string, log: Logger,
           })),
           deadline,
         );
-        failed = new Map(result.failed.map((f) => [f.id, f.reason]));
+        failed = new Map(result.failed.map((f) => [f.id, f]));
       } catch (err) {
         const reason = err instanceof Error ? `${err.name}: ${err.message}` : 'send failed';
-        failed = new Map(batch.map((_, i) => [String(i), reason]));
+        failed = new Map(batch.map((_, i) => [String(i), { reason }]));
       }
       batch.forEach(({ failure, resolve }, i) => {
-        const reason = failed.get(String(i));
-        if (reason !== undefined) log.error('failure queue send failed', { messageId: failure.messageId, sendError: reason });
-        resolve(reason === undefined);
+        const f = failed.get(String(i));
+        if (f?.senderFault) {
+          // SQS will never take this report: the log line keeps it, and the message is consumed
+          // (retrying could not deliver it either). Transient refusals stay retryable below.
+          log.error('failure report refused by the failure queue; kept in this log line instead', {
+            ...failedPatchMessage(failure, requestId, new Date(), 16 * 1024),
+            sendError: f.reason,
+          });
+        } else if (f) log.error('failure queue send failed', { messageId: failure.messageId, sendError: f.reason });
+        resolve(!f || f.senderFault === true);
       });
     },
   };

@@ -9,7 +9,7 @@
  *   stuck event is sent once per episode; leaving the waiting phase removes it.
  * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
  */
-import type { VolcanoJob } from '../job/model';
+import { field, jobPhase, jobState, stringMap, text, type VolcanoJob } from '../job/model';
 
 export const LAST_PHASE_ANNOTATION = 'volcano-job-functions/last-phase';
 export const STUCK_SINCE_ANNOTATION = 'volcano-job-functions/stuck-since';
@@ -46,12 +46,12 @@ export interface JobObservation {
 
 /** When the job's current phase started: the state's lastTransitionTime, else its creation. */
 export function phaseSince(job: VolcanoJob): string | undefined {
-  return job.status?.state?.lastTransitionTime || job.metadata.creationTimestamp || undefined;
+  return text(field(jobState(job), 'lastTransitionTime')) || text(job.metadata.creationTimestamp) || undefined;
 }
 
 /** The `since` of a stuck job, or undefined when it is not stuck (or its times cannot be read). */
 export function stuckSince(job: VolcanoJob, nowMs: number, stuckAfterMs: number): string | undefined {
-  const phase = job.status?.state?.phase;
+  const phase = jobPhase(job);
   if (phase === undefined || !WAITING_PHASES.has(phase)) return undefined;
   const since = phaseSince(job);
   if (since === undefined) return undefined;
@@ -61,12 +61,12 @@ export function stuckSince(job: VolcanoJob, nowMs: number, stuckAfterMs: number)
 }
 
 export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, stuckAfterMs: number): JobObservation {
-  const phase = job.status?.state?.phase || undefined;
+  const phase = jobPhase(job) || undefined;
   // Without a phase there is nothing to compare next time: leave the job untouched.
   if (phase === undefined) return { phase, newlyStuck: false };
 
   const name = job.metadata.name;
-  const annotations = job.metadata.annotations ?? {};
+  const annotations = stringMap(job.metadata.annotations);
   const lastPhase = annotations[LAST_PHASE_ANNOTATION];
   const recordedStuck = annotations[STUCK_SINCE_ANNOTATION];
   const since = stuckSince(job, nowMs, stuckAfterMs);

@@ -15,6 +15,7 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
 import { emfLine } from './metrics';
+import { field, jobState, text } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'>;
@@ -202,10 +203,10 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               type: 'transition',
               namespace,
               name,
-              uid: job.metadata.uid,
+              uid: text(job.metadata.uid),
               from: seen.transition.from,
               to: seen.transition.to,
-              at: job.status?.state?.lastTransitionTime || opts.now.toISOString(),
+              at: text(field(jobState(job), 'lastTransitionTime')) || opts.now.toISOString(),
             });
           }
           if (seen.newlyStuck && seen.stuck) {
@@ -213,7 +214,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               type: 'stuck',
               namespace,
               name,
-              uid: job.metadata.uid,
+              uid: text(job.metadata.uid),
               from: seen.stuck.phase,
               to: seen.stuck.phase,
               at: opts.now.toISOString(),
@@ -301,7 +302,8 @@ const byJob = (order: Map<string, number>) => (a: { namespace: string; name: str
   (order.get(a.namespace) ?? 0) - (order.get(b.namespace) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function buildReport(namespaces: string[], results: NamespaceResult[], shared: Shared, started: number): SweepReport {
-  const phases: Record<string, number> = {};
+  // A Map while counting: a phase named `constructor` or `__proto__` is a name like any other.
+  const phases = new Map<string, number>();
   let jobs = 0;
   const stuck: StuckJob[] = [];
   const transitions: Transition[] = [];
@@ -309,7 +311,7 @@ function buildReport(namespaces: string[], results: NamespaceResult[], shared: S
   let events: SweepReport['events'];
   for (const r of results) {
     jobs += r.coverage.jobs;
-    for (const [phase, n] of r.phases) phases[phase] = (phases[phase] ?? 0) + n;
+    for (const [phase, n] of r.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);
     stuck.push(...r.stuck);
     transitions.push(...r.transitions);
     if (r.failure) failures.push(r.failure);
@@ -326,7 +328,7 @@ function buildReport(namespaces: string[], results: NamespaceResult[], shared: S
   const report: SweepReport = {
     namespaces,
     jobs,
-    phases,
+    phases: Object.fromEntries(phases),
     stuck,
     transitions,
     complete: results.every((r) => r.coverage.status === 'complete' || r.coverage.status === 'failed'),

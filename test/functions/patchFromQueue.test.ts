@@ -135,7 +135,7 @@ describe('patchFromQueue on SQS', () => {
     expect(byId['msg-2']).toMatchObject({ status: 403, code: 'namespace-not-allowed', originalBody: bodies[2] });
     expect(byId['msg-3']).toMatchObject({ status: 404, code: 'job-not-found' });
     expect(byId['msg-4']).toMatchObject({ status: 422, code: 'unknown-task' });
-    expect(byId['msg-5']).toMatchObject({ status: 422, code: 'invalid-metadata' });
+    expect(byId['msg-5']).toMatchObject({ status: 422, code: 'field-not-updatable' });
     expect(byId['msg-9']).toMatchObject({ status: 400, code: 'invalid-body' });
     for (const s of sent) {
       expect(s.reason).toMatch(new RegExp(`^${s.status} `));
@@ -167,18 +167,23 @@ describe('patchFromQueue on SQS', () => {
     expect(logs.lines.some((l) => l.includes('failure queue send failed'))).toBe(true);
   });
 
-  it('only the entries SQS reports as failed come back', async () => {
+  it('only the entries SQS failed for a transient reason come back; a report SQS refuses as a sender fault is logged, not retried', async () => {
     sqsMock.reset();
     sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      const [first, ...rest] = input.Entries ?? [];
+      const [first, second, ...rest] = input.Entries ?? [];
       return {
         Successful: rest.map((e) => ({ Id: e.Id, MessageId: 'x', MD5OfMessageBody: 'x' })),
-        Failed: [{ Id: first!.Id, Code: 'InvalidMessageContents', SenderFault: true, Message: 'no' }],
+        Failed: [
+          { Id: first!.Id, Code: 'InternalError', SenderFault: false, Message: 'try later' },
+          { Id: second!.Id, Code: 'InvalidMessageContents', SenderFault: true, Message: 'no' },
+        ],
       };
     });
     const handler = await coldHandler('patchFromQueue');
     const answer = await invokeSqs(handler, sqsEvent(['bad 1', 'bad 2', 'bad 3']));
     expect(failedIds(answer)).toEqual(['msg-0']);
+    const kept = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).startsWith('failure report refused'));
+    expect(kept).toMatchObject({ level: 'error', messageId: 'msg-1', originalBody: 'bad 2', status: 400, sendError: 'InvalidMessageContents: no' });
   });
 
   it('without FAILED_PATCHES_QUEUE_URL permanent failures are logged only and not reported', async () => {

@@ -2,10 +2,12 @@
  * JSON bodies, parsed by the design card's `@middy/http-json-body-parser` after the signature was
  * checked on the raw bytes. The bytes must be valid UTF-8 (400 otherwise: a replacement character
  * would otherwise be stored in the job); the parser's own errors are mapped here to the
- * contract's statuses: malformed JSON 400, a media type it does not take 415.
+ * contract's statuses: malformed JSON 400, a media type it does not take 415. A parsed body nested
+ * deeper than `MAX_JSON_DEPTH` (100) or holding a lone surrogate (`"\ud800"`) is a 400 too.
  */
 import jsonBodyParser from '@middy/http-json-body-parser';
 import { AppError, badRequest } from '../../core/errors';
+import { jsonProblem } from '../../core/json';
 import { callOf, type ShellMiddleware, type ShellRequest } from './types';
 
 const PACKAGE = '@middy/http-json-body-parser';
@@ -29,6 +31,9 @@ export function jsonBody(): ShellMiddleware {
       } catch (err) {
         throw bodyParserError(err) ?? err;
       }
+      // Bounded before anything walks it (validation, JSON.stringify recurse): a clear 400, not a RangeError.
+      const problem = jsonProblem(call.body);
+      if (problem) throw badRequest('invalid-json', `The body cannot be used: ${problem}`);
     },
   };
 }

@@ -54,7 +54,7 @@ describe('sendMessages', () => {
       Successful: ok(input.Entries!.filter((e) => e.Id !== 'm1')),
       Failed: input.Entries!.filter((e) => e.Id === 'm1').map((e) => ({ Id: e.Id!, SenderFault: true, Code: 'InvalidParameterValue', Message: 'too long' })),
     }));
-    expect(await sendMessages(QUEUE, messages(3), Deadline.after(5_000))).toEqual({ sent: 2, failed: [{ id: 'id-1', reason: 'InvalidParameterValue: too long' }] });
+    expect(await sendMessages(QUEUE, messages(3), Deadline.after(5_000))).toEqual({ sent: 2, failed: [{ id: 'id-1', reason: 'InvalidParameterValue: too long', senderFault: true }] });
     expect(calls()).toHaveLength(1);
   });
 

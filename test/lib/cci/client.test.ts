@@ -49,10 +49,10 @@ describe('CciClient: calls', () => {
   });
 
   it('patchJob sends the body with its content type, dryRun=All and fieldManager', async () => {
-    const before = emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels?.team;
+    const before = (emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels as Record<string, string> | undefined)?.team;
     const patched = await client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, '{"metadata":{"labels":{"team":"dry"}}}', { dryRun: true, fieldManager: 'fm-1' }, d());
-    expect(patched.metadata.labels?.team).toBe('dry');
-    expect(emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels?.team).toBe(before);
+    expect((patched.metadata.labels as Record<string, string>).team).toBe('dry');
+    expect((emu.getJob(SEED_NAMESPACE, JOB)!.metadata.labels as Record<string, string> | undefined)?.team).toBe(before);
     const [req] = cciRequests();
     expect(req).toMatchObject({ method: 'PATCH', contentType: PATCH_TYPES.merge, body: '{"metadata":{"labels":{"team":"dry"}}}' });
     expect(new URLSearchParams(req!.query)).toEqual(new URLSearchParams({ dryRun: 'All', fieldManager: 'fm-1' }));

@@ -1,6 +1,6 @@
 /** The one plain-object check and the two JSON parse helpers. */
 import { describe, expect, it } from 'vitest';
-import { isJsonObject, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
+import { isJsonObject, jsonProblem, MAX_JSON_DEPTH, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
 
 describe('isJsonObject', () => {
   it('objects only: not null, arrays or primitives', () => {
@@ -35,5 +35,25 @@ describe('parseJsonOrReason', () => {
     const bad = parseJsonOrReason('{"a":');
     expect(bad.ok).toBe(false);
     expect(bad.ok ? '' : bad.reason).toMatch(/JSON|Unexpected|end/i);
+  });
+});
+
+const nested = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+
+describe('jsonProblem', () => {
+  it('accepts ordinary values up to the depth limit', () => {
+    expect(jsonProblem({ a: [1, { b: 'ü€😀' }], c: null })).toBeUndefined();
+    expect(jsonProblem(nested(MAX_JSON_DEPTH))).toBeUndefined();
+  });
+
+  it('names values nested deeper, iteratively (200,000 levels do not overflow the stack)', () => {
+    expect(jsonProblem(nested(MAX_JSON_DEPTH + 1))).toMatch(/deeper than 100/);
+    expect(jsonProblem(nested(200_000))).toMatch(/deeper than 100/);
+  });
+
+  it('names lone surrogates in values and in keys; pairs are fine', () => {
+    expect(jsonProblem(JSON.parse('{"a":"\\ud800"}'))).toMatch(/lone surrogate/);
+    expect(jsonProblem(JSON.parse('{"\\udc00":"x"}'))).toMatch(/lone surrogate/);
+    expect(jsonProblem(JSON.parse('{"a":"\\ud83d\\ude00"}'))).toBeUndefined();
   });
 });

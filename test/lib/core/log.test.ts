@@ -22,4 +22,17 @@ describe('logs', () => {
     const entry = JSON.parse(lines[0]!);
     expect(entry).toMatchObject({ level: 'info', msg: 'done', fn: 'getJob', requestId: 'r1', status: 200, secretKey: '[redacted]' });
   });
+
+  it('a field named __proto__ stays a field (and is still redacted inside)', () => {
+    const value = JSON.parse('{"__proto__":{"token":"t","ok":1},"constructor":"c"}');
+    const out = redact(value) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"token":"[redacted]","ok":1},"constructor":"c"}');
+  });
+
+  it('deep values are cut, not walked to the bottom', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(JSON.stringify(redact({ deep }))).toContain('[depth]');
+  });
 });

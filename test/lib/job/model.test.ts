@@ -1,7 +1,7 @@
-/** The Job guards that check every CCI answer, and the summary. */
+/** The Job guard that checks every CCI answer (liberal: kind, apiVersion and metadata.name make a Job), the readers, and the summary. */
 import { describe, expect, it } from 'vitest';
 import { SEED_JOB_OPENMPI_HELLO_3 } from '../../../emulator';
-import { jobPhase, parseJob, parseJobList, summarizeJob, type VolcanoJob } from '../../../lib/job/model';
+import { count, field, jobPhase, parseJob, parseJobList, stringMap, summarizeJob, tasksOf, type VolcanoJob } from '../../../lib/job/model';
 
 const job = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'j' }, ...patch });
 
@@ -9,16 +9,9 @@ describe('parseJob', () => {
   it('takes a Job as CCI returns it, unknown fields kept', () => {
     const seed = structuredClone(SEED_JOB_OPENMPI_HELLO_3);
     expect(parseJob(seed)).toBe(seed);
-    expect(parseJob({ metadata: { name: 'j' } })).toBeDefined();
     expect(parseJob(job({ extra: { deep: 1 }, status: { state: { phase: 'Running', reason: 'x' } } }))?.extra).toEqual({ deep: 1 });
   });
   it.each([
-    ['null', null],
-    ['an array', [job()]],
-    ['a Status', { kind: 'Status', apiVersion: 'v1', metadata: { name: 'x' }, code: 404 }],
-    ['a JobList', { kind: 'JobList', items: [], metadata: { name: 'x' } }],
-    ['no metadata', { kind: 'Job' }],
-    ['a name that is not a string', job({ metadata: { name: 1 } })],
     ['a numeric resourceVersion', job({ metadata: { name: 'j', resourceVersion: 5 } })],
     ['labels that are not strings', job({ metadata: { name: 'j', labels: { a: 1 } } })],
     ['annotations as an array', job({ metadata: { name: 'j', annotations: ['a'] } })],
@@ -29,12 +22,36 @@ describe('parseJob', () => {
     ['replicas as a string', job({ spec: { tasks: [{ name: 't', replicas: '2' }] } })],
     ['status as an array', job({ status: [] })],
     ['a numeric phase', job({ status: { state: { phase: 3 } } })],
+  ])('takes a Job with %s, passed through as sent', (_what, value) => expect(parseJob(value)).toBe(value));
+  it.each([
+    ['null', null],
+    ['an array', [job()]],
+    ['a Status', { kind: 'Status', apiVersion: 'v1', metadata: { name: 'x' }, code: 404 }],
+    ['a JobList', { kind: 'JobList', items: [], metadata: { name: 'x' } }],
+    ['no metadata', { kind: 'Job', apiVersion: 'batch.volcano.sh/v1alpha1' }],
+    ['no kind', { apiVersion: 'batch.volcano.sh/v1alpha1', metadata: { name: 'j' } }],
+    ['no apiVersion', { kind: 'Job', metadata: { name: 'j' } }],
+    ['a name that is not a string', job({ metadata: { name: 1 } })],
+    ['nesting deeper than 1,000 levels', job({ spec: JSON.parse('['.repeat(1_001) + ']'.repeat(1_001)) })],
   ])('refuses %s', (_what, value) => expect(parseJob(value)).toBeUndefined());
+});
+
+describe('defensive readers', () => {
+  it('own properties only, the right type or undefined', () => {
+    const j = job({ metadata: { name: 'j', labels: JSON.parse('{"a":"1","b":2,"__proto__":"p"}') }, spec: { tasks: [{ name: 'x' }, 'junk', null], minAvailable: 2.5 } }) as VolcanoJob;
+    expect(field({}, 'constructor')).toBeUndefined();
+    expect(field({}, 'toString')).toBeUndefined();
+    expect(stringMap(j.metadata.labels)).toEqual(JSON.parse('{"a":"1","__proto__":"p"}'));
+    expect(tasksOf(j)).toEqual([{ name: 'x' }]);
+    expect(count(field(j.spec, 'minAvailable'))).toBeUndefined();
+    expect([count(0), count(2 ** 31 - 1), count(2 ** 31), count(-1), count('1')]).toEqual([0, 2 ** 31 - 1, undefined, undefined, undefined]);
+  });
 });
 
 describe('parseJobList', () => {
   it('items must all be Jobs; metadata.continue a string', () => {
     expect(parseJobList({ items: [job()], metadata: { continue: 'c' } })?.items).toHaveLength(1);
+    expect(parseJobList({ items: [job({ spec: { tasks: [{ name: 't', replicas: 'odd' }] } })] })?.items).toHaveLength(1);
     expect(parseJobList({ items: [] })).toBeDefined();
     expect(parseJobList({ items: [job(), { kind: 'Status' }] })).toBeUndefined();
     expect(parseJobList({ items: {} })).toBeUndefined();
@@ -58,6 +75,11 @@ describe('summarizeJob', () => {
     expect(summarizeJob({ metadata: { name: 'j' }, status: { Succeeded: 4 } }).succeeded).toBe(4);
     expect(summarizeJob({ metadata: { name: 'j' }, status: { Succeeded: 4, succeeded: 2 } }).succeeded).toBe(2);
     expect(summarizeJob({ metadata: { name: 'j' }, spec: { tasks: [{ name: 't' }] } }).tasks).toEqual([{ name: 't', replicas: 0 }]);
+  });
+  it('odd fields are read defensively: no crash, no invented values', () => {
+    const odd = { metadata: { name: 'j', uid: 5, labels: { a: 'b', n: 1 } }, spec: { minAvailable: '2', queue: 7, tasks: [{ name: 't', replicas: '3' }, 'junk', { name: 5, replicas: 1 }] }, status: { state: { phase: 4 }, running: 'x', pending: 2 } };
+    expect(summarizeJob(odd)).toMatchObject({ uid: undefined, minAvailable: undefined, queue: undefined, phase: undefined, running: 0, pending: 2, labels: { a: 'b' }, tasks: [{ name: 't', replicas: null }, { name: undefined, replicas: 1 }] });
+    expect(jobPhase(odd)).toBeUndefined();
   });
   it('jobPhase reads status.state.phase', () => {
     expect(jobPhase({ metadata: { name: 'j' }, status: { state: { phase: 'Running' } } })).toBe('Running');

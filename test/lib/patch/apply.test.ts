@@ -19,8 +19,14 @@ interface PatchCall {
 }
 
 /** One job in memory; a merge patch carrying a stale metadata.resourceVersion is a 409, as the apiserver answers. */
+/** The fake's own job, typed as this test builds it (lib's VolcanoJob leaves every field but the name `unknown`). */
+type FakeJob = VolcanoJob & {
+  metadata: { resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { minAvailable?: number; tasks?: Array<{ name: string; replicas?: number; minAvailable?: number; [field: string]: unknown }>; [field: string]: unknown };
+};
+
 class FakeJobs implements JobApi {
-  job: VolcanoJob;
+  job: FakeJob;
   gets = 0;
   patches: PatchCall[] = [];
   /** Runs before each patch is applied (a concurrent writer). */
@@ -115,8 +121,9 @@ describe('applyPatchBody: metadata only', () => {
 
   it('invalid labels are a 422 before any call', async () => {
     const api = new FakeJobs();
-    expect(await failure(applyPatchBody(ctx(api), 'ns', 'j', { labels: { 'bad key': 'v' } }))).toMatchObject({ status: 422, code: 'invalid-metadata' });
+    expect(await failure(applyPatchBody(ctx(api), 'ns', 'j', { labels: { 'bad key': 'v' }, replicas: { worker: 1 } }))).toMatchObject({ status: 422, code: 'field-not-updatable', errors: [{ path: '/labels/bad key' }] });
     expect(api.patches).toHaveLength(0);
+    expect(api.gets).toBe(0);
   });
 
   it('other upstream errors pass through unchanged', async () => {
@@ -140,7 +147,7 @@ describe('applyPatchBody: replicas and minAvailable', () => {
       { name: 'master', replicas: 1, template: { spec: { containers: [{ name: 'm' }] } } },
       { name: 'worker', replicas: 4, minAvailable: 2, template: { spec: { containers: [{ name: 'w' }] } } },
     ]);
-    expect(out.spec?.tasks?.[1]?.replicas).toBe(4);
+    expect((out as FakeJob).spec?.tasks?.[1]?.replicas).toBe(4);
   });
 
   it('a concurrent write between read and write: re-read and re-apply on top of it', async () => {
@@ -155,7 +162,7 @@ describe('applyPatchBody: replicas and minAvailable', () => {
     expect(api.gets).toBe(2);
     expect(api.patches.map((p) => parsed(p).metadata.resourceVersion)).toEqual(['100', '101']);
     expect(out.metadata.labels).toEqual({ keep: 'yes', other: 'writer' });
-    expect(out.spec?.tasks?.[1]?.replicas).toBe(3);
+    expect((out as FakeJob).spec?.tasks?.[1]?.replicas).toBe(3);
   });
 
   it('a job that keeps changing: 409 conflict after 5 attempts', async () => {
@@ -196,12 +203,18 @@ describe('applyPatchBody: replicas and minAvailable', () => {
 });
 
 describe('applyRawPatch', () => {
-  it('a JSON patch is validated and forwarded as sent', async () => {
+  it('a JSON patch is checked against the job as read and forwarded as sent, plus the read resourceVersion as precondition', async () => {
     const api = new FakeJobs();
-    const text = '[ {"op":"replace","path":"/spec/tasks/1/replicas","value":3} ]';
-    await applyRawPatch(ctx(api), 'ns', 'j', PATCH_TYPES.json, JSON.parse(text), text, { dryRun: true, fieldManager: 'fm' });
-    expect(api.patches).toEqual([{ contentType: PATCH_TYPES.json, patch: text, opts: { dryRun: true, fieldManager: 'fm' } }]);
+    const ops = [{ op: 'replace', path: '/spec/tasks/1/replicas', value: 3 }];
+    await applyRawPatch(ctx(api), 'ns', 'j', PATCH_TYPES.json, ops, JSON.stringify(ops), { dryRun: true, fieldManager: 'fm' });
+    expect(api.gets).toBe(1);
+    expect(api.patches).toEqual([{ contentType: PATCH_TYPES.json, patch: JSON.stringify([...ops, { op: 'replace', path: '/metadata/resourceVersion', value: '100' }]), opts: { dryRun: true, fieldManager: 'fm' } }]);
+    // Statically refused: no read, no write.
     expect(await failure(applyRawPatch(ctx(api), 'ns', 'j', PATCH_TYPES.json, [{ op: 'replace', path: '/spec/queue', value: 'x' }], '', {}))).toMatchObject({ status: 422 });
+    expect(await failure(applyRawPatch(ctx(api), 'ns', 'j', PATCH_TYPES.json, [{ op: 'replace', path: '/spec/tasks/1/replicas', value: null }], '', {}))).toMatchObject({ status: 422 });
+    expect([api.gets, api.patches.length]).toEqual([1, 1]);
+    // Refused once applied to the job: a task's minAvailable above its replicas.
+    expect(await failure(applyRawPatch(ctx(api), 'ns', 'j', PATCH_TYPES.json, [{ op: 'replace', path: '/spec/tasks/1/replicas', value: 1 }], '', {}))).toMatchObject({ status: 422, errors: [{ path: '/spec/tasks/1/minAvailable' }] });
     expect(api.patches).toHaveLength(1);
   });
 

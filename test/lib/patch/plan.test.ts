@@ -1,8 +1,8 @@
-/** From a PATCH body to the merge patch: label/annotation rules, already-applied checks, replica and minAvailable planning. */
+/** From a PATCH body to the merge patch: already-applied checks, replica and minAvailable planning (label rules: raw.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/core/errors';
-import { assertValidMetadata, metadataAlreadyApplied, planSpecChange } from '../../../lib/patch/plan';
-import type { VolcanoJob } from '../../../lib/job/model';
+import { metadataAlreadyApplied, planSpecChange } from '../../../lib/patch/plan';
+import { tasksOf, type VolcanoJob } from '../../../lib/job/model';
 
 const job = (tasks: Array<{ name: string; replicas: number; minAvailable?: number }>, minAvailable = 1): VolcanoJob => ({
   metadata: { name: 'j', resourceVersion: '5', labels: { keep: 'yes' } },
@@ -19,20 +19,7 @@ function caught(fn: () => unknown): AppError {
   throw new Error('expected an AppError');
 }
 
-describe('label and annotation rules', () => {
-  it('accepts prefixed keys and empty values, refuses bad keys and values with 422', () => {
-    expect(() => assertValidMetadata({ labels: { 'app.kubernetes.io/name': 'x', empty: '', gone: null } })).not.toThrow();
-    const e = caught(() => assertValidMetadata({ labels: { 'bad key': 'v', ok: 'bad value!', 'a/b/c': 'x', [`${'x'.repeat(64)}`]: 'y' } }));
-    expect(e.status).toBe(422);
-    expect(e.errors!.map((x) => x.path)).toEqual(expect.arrayContaining(['/labels/bad key', '/labels/ok', '/labels/a~1b~1c']));
-    expect(e.errors!.length).toBe(4);
-  });
-
-  it('checks annotation keys lower-cased and the 256 KiB total', () => {
-    expect(() => assertValidMetadata({ annotations: { 'Example.COM/Owner': 'anything at all, even spaces' } })).not.toThrow();
-    expect(caught(() => assertValidMetadata({ annotations: { big: 'x'.repeat(262_145) } })).status).toBe(422);
-  });
-
+describe('metadata already applied', () => {
   it('knows when labels are already applied', () => {
     const j = job([{ name: 'w', replicas: 1 }]);
     expect(metadataAlreadyApplied(j, { labels: { keep: 'yes', gone: null } })).toBe(true);
@@ -46,7 +33,7 @@ describe('replica planning', () => {
     const plan = planSpecChange(j, { replicas: { worker: 4 } });
     const tasks = plan.spec!.tasks as Array<{ name: string; replicas: number; template: unknown }>;
     expect(tasks.map((t) => [t.name, t.replicas])).toEqual([['master', 1], ['worker', 4]]);
-    expect(tasks[1]!.template).toEqual(j.spec!.tasks![1]!.template);
+    expect(tasks[1]!.template).toEqual(tasksOf(j)[1]!.template);
     expect(plan.spec!.minAvailable).toBeUndefined();
   });
 
@@ -72,5 +59,24 @@ describe('replica planning', () => {
 
   it('plans nothing when the job already has the wanted counts', () => {
     expect(planSpecChange(job([{ name: 'w', replicas: 3 }]), { replicas: { w: 3 }, minAvailable: 1 })).toEqual({});
+  });
+});
+
+describe('odd values CCI holds', () => {
+  it('a task with string replicas neither crashes the plan nor is "fixed": it goes back as read', () => {
+    const j: VolcanoJob = { metadata: { name: 'j' }, spec: { minAvailable: 1, tasks: [{ name: 'a', replicas: '3' }, { name: 'b', replicas: 1 }, 'junk'] } };
+    const plan = planSpecChange(j, { replicas: { b: 2 } });
+    expect(plan.spec!.tasks).toEqual([{ name: 'a', replicas: '3' }, { name: 'b', replicas: 2 }, 'junk']);
+    // Only counts add up: "3" is not 3 replicas, so a minAvailable of 3 is more than 2.
+    expect(caught(() => planSpecChange(j, { replicas: { b: 2 }, minAvailable: 3 })).code).toBe('below-min-available');
+  });
+
+  it('task names that are Object.prototype members are names like any other', () => {
+    const j = job([{ name: 'mpimaster', replicas: 1 }, { name: 'constructor', replicas: 2 }]);
+    expect(planSpecChange(j, { minAvailable: 1 })).toEqual({});
+    expect(caught(() => planSpecChange(j, { replicas: { toString: 1 } })).code).toBe('unknown-task');
+    const tasks = planSpecChange(j, { replicas: { constructor: 3 } }).spec!.tasks as Array<{ name: string; replicas: number }>;
+    expect(tasks.map((t) => [t.name, t.replicas])).toEqual([['mpimaster', 1], ['constructor', 3]]);
+    expect(metadataAlreadyApplied(j, { labels: { toString: null, hasOwnProperty: null } })).toBe(true);
   });
 });

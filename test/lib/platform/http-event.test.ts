@@ -34,6 +34,52 @@ describe('HTTP event normalisation', () => {
     expect(() => parseHttpEvent(ev)).toThrow(expect.objectContaining({ status: 413 }));
     expect(() => parseHttpEvent({ Records: [] })).toThrow(expect.objectContaining({ status: 400 }));
   });
+
+  const status = (fn: () => unknown) => {
+    try {
+      fn();
+      return 0;
+    } catch (e) {
+      return (e as { status?: number }).status;
+    }
+  };
+
+  it('a lone surrogate in a query parameter, a header, a path parameter or the path is a 400 (invalid-text); pairs are fine', () => {
+    const fg = () => loadEvent<Record<string, any>>('functiongraph/getJob.apig.json');
+    const cases: Array<(ev: Record<string, any>) => void> = [
+      (ev) => void (ev.queryStringParameters = { view: 'a\ud800' }),
+      (ev) => void (ev.queryStringParameters = { 'v\udc00': 'x' }),
+      (ev) => void (ev.headers['x-note'] = '\udbff'),
+      (ev) => void (ev.pathParameters = { namespace: 'ns\ud800', name: 'j' }),
+      (ev) => void (ev.path = '/namespaces/ns/jobs/j\ud800'),
+    ];
+    for (const mutate of cases) {
+      const ev = fg();
+      mutate(ev);
+      expect(status(() => parseHttpEvent(ev))).toBe(400);
+    }
+    const ok = fg();
+    ok.headers['x-note'] = '😀';
+    expect(status(() => parseHttpEvent(ok))).toBe(0);
+  });
+
+  it('base64 bodies are measured after decoding: line breaks do not count; exactly 1 MiB passes, one byte more is 413', () => {
+    const ev = (size: number) => {
+      const e = loadEvent<Record<string, any>>('functiongraph/patchJob.apig.json');
+      e.body = Buffer.alloc(size, 0x20).toString('base64').replace(/.{76}/g, '$&\r\n');
+      return e;
+    };
+    expect(parseHttpEvent(ev(1024 * 1024)).body.length).toBe(1024 * 1024);
+    expect(status(() => parseHttpEvent(ev(1024 * 1024 + 1)))).toBe(413);
+  });
+
+  it('header and path parameter maps have no prototype: a header named __proto__ or constructor is an entry', () => {
+    const ev = loadEvent<Record<string, any>>('aws/getJob.json');
+    ev.headers = JSON.parse('{"__proto__":"p","constructor":"c"}');
+    const r = parseHttpEvent(ev);
+    expect(Object.keys(r.headers)).toEqual(['__proto__', 'constructor']);
+    expect(r.headers['toString']).toBeUndefined();
+  });
 });
 
 describe('HTTP event normalisation, more shapes', () => {

@@ -5,7 +5,7 @@ import { AppError } from '../../../lib/core/errors';
 import { silentLogger } from '../../support/log';
 import { runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
 import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
-import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
+import { jobPhase, type VolcanoJob, type VolcanoJobList } from '../../../lib/job/model';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const OLD = '2026-01-01T08:00:00Z';
@@ -99,7 +99,7 @@ describe('runSweep', () => {
       },
       // The annotation writes are real: the relisting sees them.
       onPatch: (_ns, name) => {
-        for (const page of pages.a) for (const j of page) if (j.metadata.name === name) j.metadata.annotations = { [LAST_PHASE_ANNOTATION]: j.status!.state!.phase! };
+        for (const page of pages.a) for (const j of page) if (j.metadata.name === name) j.metadata.annotations = { [LAST_PHASE_ANNOTATION]: jobPhase(j)! };
       },
     });
     const events: SweepEvent[] = [];
@@ -188,5 +188,16 @@ describe('runSweep', () => {
     const recs = lines.map((l) => JSON.parse(l));
     expect(recs.map((r) => r.Namespace).sort()).toEqual(['a', 'b']);
     expect(recs.find((r) => r.Namespace === 'a')).toMatchObject({ Jobs: 1, Stuck: 1, 'Phase.Pending': 1 });
+  });
+});
+
+describe('odd and built-in phase names', () => {
+  it('phases named constructor, __proto__, toString are counted like any other; odd fields are no crash', async () => {
+    const odd = { metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
+    const client = new FakeClient({ a: [[mk('c1', 'constructor'), mk('c2', 'constructor'), mk('p', '__proto__'), mk('t', 'toString'), odd]] });
+    const r = await runSweep(opts(client, { pageSize: 10 }));
+    expect(JSON.stringify(r.phases)).toBe('{"constructor":2,"__proto__":1,"toString":1,"Unknown":1}');
+    expect(Object.getPrototypeOf(r.phases)).toBe(Object.prototype);
+    expect(r.failures).toBeUndefined();
   });
 });
