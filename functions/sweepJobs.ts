@@ -11,7 +11,7 @@ import { invocationFrom } from '../lib/platform/invocation';
 import { createLogger } from '../lib/core/log';
 import { runSweep, type SweepReport } from '../lib/sweep/run';
 import { sweepConfigFrom } from '../lib/sweep/config';
-import { resolveCciAuth } from '../lib/credentials';
+import { resolveHuaweiAuth } from '../lib/credentials';
 import { snsNotifier } from '../lib/notify/sns';
 import { smnNotifier } from '../lib/notify/smn';
 import { sqsEmitter } from '../lib/sweep/events';
@@ -44,7 +44,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
     if (config.eventsQueueUrl) add('sqs', sqsEmitter(config.eventsQueueUrl, inv.deadline));
     if (config.eventsTopicArn) add('sns', notifyEmitter(snsNotifier(config.eventsTopicArn), inv.deadline, config.eventsTopicArn.endsWith('.fifo')));
     if (config.eventsSmnTopicUrn) {
-      const smn = smnNotifier({ topicUrn: config.eventsSmnTopicUrn, auth: resolveCciAuth(inv), ...(config.smnEndpoint ? { endpoint: config.smnEndpoint } : {}) });
+      const smn = smnNotifier({ topicUrn: config.eventsSmnTopicUrn, auth: resolveHuaweiAuth(inv), ...(config.smnEndpoint ? { endpoint: config.smnEndpoint } : {}) });
       add('smn', notifyEmitter(smn, inv.deadline));
     }
     const report = await runSweep({

@@ -10,7 +10,7 @@ import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
 import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
 import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
-import { exchange } from '../upstream/exchange';
+import { exchange, type TlsSettings } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
 import type { JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
@@ -20,6 +20,8 @@ export { PATCH_TYPES, type PatchContentType } from './port';
 export interface CciClientOptions {
   endpoint: string;
   auth: CciAuth;
+  /** CA, client certificate and server name for an https:// endpoint (default: the system trust store). */
+  tls?: TlsSettings;
   /** Attempts, waits and per-attempt bound for retryable failures (429, 5xx, network); default `BACKOFF.upstream`. */
   backoff?: Backoff;
   userAgent?: string;
@@ -40,12 +42,14 @@ const API = 'batch.volcano.sh/v1alpha1';
 export class CciClient implements JobApi {
   private readonly endpoint: string;
   private readonly auth: CciAuth;
+  private readonly tls: TlsSettings | undefined;
   private readonly backoff: Backoff;
   private readonly userAgent: string;
 
   constructor(opts: CciClientOptions) {
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
     this.auth = opts.auth;
+    this.tls = opts.tls;
     this.backoff = opts.backoff ?? BACKOFF.upstream;
     this.userAgent = opts.userAgent ?? 'volcano-job-functions/0.1';
   }
@@ -120,7 +124,7 @@ export class CciClient implements JobApi {
     let authRetried = false;
     const send = async (timeoutMs: number) => {
       const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
-      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }) };
+      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs, tls: this.tls }) };
     };
     return onError(
       this.backoff,
@@ -137,7 +141,7 @@ export class CciClient implements JobApi {
         if (result.status >= 200 && result.status < 300) return result.text;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
         if (result.status === 401) {
-          throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}`, {
+          throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}${this.auth.refused ?? ''}`, {
             retryable: true,
           });
         }
