@@ -154,7 +154,7 @@ function bundleSection(b: BuildResult): void {
 
 const COLD_SCRIPT =
   'const t=process.hrtime.bigint();const m=require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;' +
-  "process.stdout.write(JSON.stringify({ms,handler:typeof m.handler,sdk:Object.keys(require.cache).some(k=>k.includes('@aws-sdk'))}))";
+  "process.stdout.write(JSON.stringify({ms,handler:typeof m.handler,sdk:Object.keys(require.cache).some(k=>k.includes('@aws-sdk')),yaml:Object.keys(require.cache).some(k=>/[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k))}))";
 
 function coldSection(fns: BuiltFunction[]): void {
   const env = childEnv();
@@ -174,9 +174,11 @@ function coldSection(fns: BuiltFunction[]): void {
     empty.push(timed(['-e', '0']).ms);
     for (const f of fns) {
       const r = timed(['-e', COLD_SCRIPT, f.jsPath]);
-      const o = JSON.parse(r.stdout) as { ms: number; handler: string; sdk: boolean };
+      const o = JSON.parse(r.stdout) as { ms: number; handler: string; sdk: boolean; yaml: boolean };
       if (o.handler !== 'function') throw new Error(`${f.name}: the bundle does not export a handler function`);
       if (o.sdk) throw new Error(`${f.name}: @aws-sdk was loaded at module load`);
+      // The kubeconfig path's parser: loaded only when a YAML kubeconfig is configured, never at module load.
+      if (o.yaml) throw new Error(`${f.name}: yaml was loaded at module load`);
       per.get(f.name)!.requireMs.push(o.ms);
       per.get(f.name)!.processMs.push(r.ms);
     }

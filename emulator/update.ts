@@ -45,6 +45,9 @@ function checkResourceVersion(name: string, rv: unknown, current: string | undef
       throw new HttpError(500, JSON.stringify(statusBody(500, `strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`)) + '\n');
     }
     n = BigInt(text);
+    if (n > 0xffffffffffffffffn) {
+      throw new HttpError(500, JSON.stringify(statusBody(500, `strconv.ParseUint: parsing ${JSON.stringify(text)}: value out of range`)) + '\n');
+    }
   }
   if (n === 0n) {
     throw invalid(RESOURCE, GROUP, name, [

@@ -1,7 +1,8 @@
 /**
  * Scheduled status sweep (EventBridge schedule on AWS, TIMER on FunctionGraph, or
- * `serverless invoke local`): counts jobs by phase, lists stuck jobs and phase transitions, sends
- * events when SWEEP_EVENTS_QUEUE_URL is set, and returns and logs the report.
+ * `serverless invoke local`): counts jobs by phase, lists stuck jobs (with why they wait) and phase
+ * transitions, sends each event to SWEEP_EVENTS_QUEUE_URL (SQS), SWEEP_EVENTS_TOPIC_ARN (SNS) and
+ * SWEEP_EVENTS_SMN_TOPIC_URN (Huawei SMN), whichever are set, and returns and logs the report.
  * Configuration and trigger errors throw: a sweep that cannot run must fail visibly.
  */
 import { cciClientFor } from '../lib/cci/setup';
@@ -10,7 +11,12 @@ import { invocationFrom } from '../lib/platform/invocation';
 import { createLogger } from '../lib/core/log';
 import { runSweep, type SweepReport } from '../lib/sweep/run';
 import { sweepConfigFrom } from '../lib/sweep/config';
+import { resolveHuaweiAuth } from '../lib/credentials';
+import { snsNotifier } from '../lib/notify/sns';
+import { smnNotifier } from '../lib/notify/smn';
 import { sqsEmitter } from '../lib/sweep/events';
+import { allEmitters, notifyEmitter } from '../lib/sweep/notifications';
+import type { Emit } from '../lib/sweep/run';
 import { parseSweepTrigger } from '../lib/platform/timer-event';
 
 /** Lists longer than this are cut in the log line (the returned report keeps them whole). */
@@ -29,8 +35,18 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       labelSelector: config.labelSelector,
       stuckAfterMs: config.stuckAfterMs,
       pageSize: config.pageSize,
-      events: config.eventsQueueUrl !== undefined,
+      events: { sqs: config.eventsQueueUrl !== undefined, sns: config.eventsTopicArn !== undefined, smn: config.eventsSmnTopicUrn !== undefined },
     });
+    // Every configured destination receives every event: the queue for machines, the topics for people.
+    const emits: Emit[] = [];
+    const names: string[] = [];
+    const add = (name: string, emit: Emit) => void (emits.push(emit), names.push(name));
+    if (config.eventsQueueUrl) add('sqs', sqsEmitter(config.eventsQueueUrl, inv.deadline));
+    if (config.eventsTopicArn) add('sns', notifyEmitter(snsNotifier(config.eventsTopicArn), inv.deadline, config.eventsTopicArn.endsWith('.fifo')));
+    if (config.eventsSmnTopicUrn) {
+      const smn = smnNotifier({ topicUrn: config.eventsSmnTopicUrn, auth: resolveHuaweiAuth(inv), ...(config.smnEndpoint ? { endpoint: config.smnEndpoint } : {}) });
+      add('smn', notifyEmitter(smn, inv.deadline));
+    }
     const report = await runSweep({
       client: cciClientFor(inv),
       namespaces: config.namespaces,
@@ -41,7 +57,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       log,
       pageSize: config.pageSize,
       concurrency: config.concurrency,
-      ...(config.eventsQueueUrl ? { emit: sqsEmitter(config.eventsQueueUrl, inv.deadline) } : {}),
+      ...(emits.length > 0 ? { emit: allEmitters(emits, names) } : {}),
     });
     const level = report.complete && !report.failures && !report.events?.failed.length ? 'info' : 'warn';
     log[level]('sweep done', { report: forLog(report) });

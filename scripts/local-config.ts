@@ -8,4 +8,6 @@ export const LOCAL = {
   webhookSecret: process.env.WEBHOOK_SECRET ?? 'local-webhook-secret',
   namespace: 'cci-namespace-42263891',
   jobs: ['openmpi-hello-2-com', 'openmpi-hello-3-com'],
+  /** The emulator's SMN topic the local sweep publishes its notifications to. */
+  smnTopicUrn: 'urn:smn:cn-north-4:0a1b2c3d4e5f60718293a4b5c6d7e8f9:volcano-sweep-events',
 };

@@ -3,7 +3,8 @@
  * (Node.js 20 runtime, handler setting `index.handler`): dist/functiongraph/<name>.zip holding
  * index.js. FunctionGraph provides no AWS SDK, so the clients a function may use are bundled into
  * the zip's own node_modules/@aws-sdk/<client>/index.js: index.js stays small, and a client is only
- * loaded when an SQS queue or Secrets Manager is actually configured.
+ * loaded when an SQS queue or Secrets Manager is actually configured. `yaml` (for kubeconfigs) is
+ * shipped the same way, as node_modules/yaml/index.js.
  */
 import { readdirSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ const ROOT = join(__dirname, '..');
 /** As serverless.yml builds for Lambda (custom.esbuild), for FunctionGraph's Node.js 20. */
 const BUILD = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', write: false, legalComments: 'none', logLevel: 'warning' } as const;
 const OUT = join(ROOT, 'dist', 'functiongraph');
+/** Packages kept out of index.js and bundled beside it, each into node_modules/<package>/index.js. */
+const EXTERNAL = ['@aws-sdk/*', 'yaml'] as const;
+const isShipped = (path: string) => path.startsWith('@aws-sdk/') || path === 'yaml';
 
 export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: string; zip: string; jsBytes: number; zipBytes: number; files: string[] }>> {
   const names = readdirSync(join(ROOT, 'functions'))
@@ -31,14 +35,14 @@ export async function packageFunctionGraph(outDir = OUT): Promise<Array<{ name: 
       ...BUILD,
       entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
       metafile: true,
-      // The SDK goes into the zip's own node_modules: index.js stays small and loads it on use.
-      external: ['@aws-sdk/*'],
+      // The SDK and yaml go into the zip's own node_modules: index.js stays small and loads them on use.
+      external: [...EXTERNAL],
       plugins,
     });
     const js = res.outputFiles[0]!.contents;
     const sdkImports = new Set<string>();
     for (const output of Object.values(res.metafile.outputs)) {
-      for (const imp of output.imports) if (imp.external && imp.path.startsWith('@aws-sdk/')) sdkImports.add(imp.path);
+      for (const imp of output.imports) if (imp.external && isShipped(imp.path)) sdkImports.add(imp.path);
     }
     const entries: Array<{ name: string; data: Buffer | string }> = [{ name: 'index.js', data: Buffer.from(js) }];
     for (const pkg of [...sdkImports].sort()) {

@@ -9,7 +9,8 @@ import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
 import { parseJob, parseJobList, type VolcanoJob } from '../job/model';
-import { exchange } from '../upstream/exchange';
+import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
+import { exchange, type TlsSettings } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
 import { ANSWER_CHARS, type DiscardAnswer, type JobApi, type JobListPage, type ListOptions, type PatchContentType, type PatchOptions } from './port';
@@ -19,6 +20,8 @@ export { PATCH_TYPES, type PatchContentType } from './port';
 export interface CciClientOptions {
   endpoint: string;
   auth: CciAuth;
+  /** CA, client certificate and server name for an https:// endpoint (default: the system trust store). */
+  tls?: TlsSettings;
   /** Attempts, waits and per-attempt bound for retryable failures (429, 5xx, network); default `BACKOFF.upstream`. */
   backoff?: Backoff;
   userAgent?: string;
@@ -34,27 +37,25 @@ interface Call {
   subject: string;
 }
 
-const API_PREFIX = '/apis/batch.volcano.sh/v1alpha1/namespaces';
+const API = 'batch.volcano.sh/v1alpha1';
 
 export class CciClient implements JobApi {
   private readonly endpoint: string;
   private readonly auth: CciAuth;
+  private readonly tls: TlsSettings | undefined;
   private readonly backoff: Backoff;
   private readonly userAgent: string;
 
   constructor(opts: CciClientOptions) {
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
     this.auth = opts.auth;
+    this.tls = opts.tls;
     this.backoff = opts.backoff ?? BACKOFF.upstream;
     this.userAgent = opts.userAgent ?? 'volcano-job-functions/0.1';
   }
 
-  async getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob> {
-    const text = await this.call(
-      { method: 'GET', path: jobPath(namespace, name), subject: `job "${namespace}/${name}"` },
-      deadline,
-    );
-    return this.asJob(text, namespace, name);
+  getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob> {
+    return this.read({ method: 'GET', path: jobPath(namespace, name), subject: `job "${namespace}/${name}"` }, deadline, parseJob, 'a Job');
   }
 
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
@@ -67,25 +68,24 @@ export class CciClient implements JobApi {
     opts: PatchOptions & { discardAnswer?: boolean },
     deadline: Deadline,
   ): Promise<VolcanoJob | undefined> {
-    const text = await this.call(
-      {
-        method: 'PATCH',
-        path: jobPath(namespace, name),
-        query: { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager },
-        body: patch,
-        contentType,
-        subject: `job "${namespace}/${name}"`,
-      },
-      deadline,
-    );
-    return opts.discardAnswer ? undefined : this.asJob(text, namespace, name);
+    const call: Call = {
+      method: 'PATCH',
+      path: jobPath(namespace, name),
+      query: { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager },
+      body: patch,
+      contentType,
+      subject: `job "${namespace}/${name}"`,
+    };
+    // A write whose job is not read: its answer is neither parsed nor checked.
+    if (opts.discardAnswer) return void (await this.call(call, deadline));
+    return this.read(call, deadline, parseJob, 'a Job');
   }
 
-  async listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage> {
-    const text = await this.call(
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage> {
+    return this.read(
       {
         method: 'GET',
-        path: `${API_PREFIX}/${encodeURIComponent(namespace)}/jobs`,
+        path: namespacedPath(API, namespace, 'jobs'),
         query: {
           labelSelector: opts.labelSelector,
           limit: opts.limit?.toString(),
@@ -94,20 +94,27 @@ export class CciClient implements JobApi {
         subject: `jobs of namespace "${namespace}"`,
       },
       deadline,
+      (value, text) => {
+        const list: JobListPage | undefined = parseJobList(value);
+        if (list) list[ANSWER_CHARS] = text.length;
+        return list;
+      },
+      'a JobList',
     );
-    const list: JobListPage | undefined = parseJobList(tryParseJson(text));
-    if (!list) {
-      throw new AppError(502, 'cci-bad-answer', `CCI answered the list of namespace "${namespace}" with something that is not a JobList`);
-    }
-    list[ANSWER_CHARS] = text.length;
-    return list;
   }
 
-  private asJob(text: string, namespace: string, name: string): VolcanoJob {
-    const job = parseJob(tryParseJson(text));
-    // Known not to be a Job: asking again gets the same answer, so a queue message is not retried for it.
-    if (!job) throw new AppError(502, 'cci-bad-answer', `CCI answered for job "${namespace}/${name}" with something that is not a Job`, { retryable: false });
-    return job;
+  getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup> {
+    const path = namespacedPath(PODGROUP_API, namespace, `podgroups/${encodeURIComponent(name)}`);
+    return this.read({ method: 'GET', path, subject: `podgroup "${namespace}/${name}"` }, deadline, parsePodGroup, 'a PodGroup');
+  }
+
+  /** One call whose answer must be what `parse` accepts (502 otherwise: a proxy's page, a Status). */
+  private async read<T>(call: Call, deadline: Deadline, parse: (value: unknown, text: string) => T | undefined, what: string): Promise<T> {
+    const text = await this.call(call, deadline);
+    const value = parse(tryParseJson(text), text);
+    // Known not to be what was asked for: asking again gets the same answer, so a queue message is not retried for it.
+    if (!value) throw new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`, { retryable: false });
+    return value;
   }
 
   private async call(call: Call, deadline: Deadline): Promise<string> {
@@ -122,7 +129,7 @@ export class CciClient implements JobApi {
     let authRetried = false;
     const send = async (timeoutMs: number) => {
       const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
-      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }) };
+      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs, tls: this.tls }) };
     };
     return onError(
       this.backoff,
@@ -139,7 +146,7 @@ export class CciClient implements JobApi {
         if (result.status >= 200 && result.status < 300) return result.text;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
         if (result.status === 401) {
-          throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}`, {
+          throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}${this.auth.refused ?? ''}`, {
             retryable: true,
           });
         }
@@ -158,14 +165,18 @@ export class CciClient implements JobApi {
   }
 }
 
+const namespacedPath = (api: string, namespace: string, rest: string) => `/apis/${api}/namespaces/${encodeURIComponent(namespace)}/${rest}`;
+
 export function jobPath(namespace: string, name: string): string {
-  return `${API_PREFIX}/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
+  return namespacedPath(API, namespace, `jobs/${encodeURIComponent(name)}`);
 }
 
 function mapFailure(f: UpstreamFailure, call: Call): AppError {
   const detail = `CCI answered ${describeFailure(f)} for ${call.subject}`;
   const errors = f.causes?.map((c) => ({ path: c.field, message: c.message }));
-  switch (f.status) {
+  // An admission webhook's denial is "impossible" whatever code it chose: Volcano's is 400 (a Status with
+  // only a message), policy webhooks such as Gatekeeper answer 403, which is not about our credentials.
+  switch (f.status === 403 && f.message.startsWith('admission webhook "') ? 422 : f.status) {
     case 404:
       // A job call names its job ("No such job "ns/name""); a list keeps CCI's own message.
       return new AppError(404, 'job-not-found', call.subject.startsWith('job ') ? `No such ${call.subject}` : detail, { retryable: false });
@@ -177,8 +188,9 @@ function mapFailure(f: UpstreamFailure, call: Call): AppError {
       return new AppError(413, 'too-large', detail, { retryable: false });
     case 400:
     case 422:
-      // CCI's admission webhook answers 400 for patches it will not apply: both mean "impossible".
-      return new AppError(422, 'cci-rejected', `CCI refused the change: ${describeFailure(f)}`, {
+      // Volcano's webhook answers 400 for patches it will not apply, the apiserver's own checks 422: both
+      // mean "impossible". A list's 400 (a continue token or selector CCI will not take) says what was asked.
+      return new AppError(422, 'cci-rejected', `CCI refused ${call.method === 'PATCH' ? 'the change' : `the request for ${call.subject}`}: ${describeFailure(f)}`, {
         retryable: false,
         ...(errors && errors.length > 0 ? { errors } : {}),
       });

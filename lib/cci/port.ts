@@ -5,6 +5,7 @@
  */
 import type { Deadline } from '../core/deadline';
 import type { VolcanoJob, VolcanoJobList } from '../job/model';
+import type { PodGroup } from '../job/podgroup';
 
 export const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
@@ -20,15 +21,6 @@ export interface PatchOptions {
   fieldManager?: string;
 }
 
-/**
- * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
- * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
- */
-export const ANSWER_CHARS: unique symbol = Symbol();
-
-/** A page of jobs as `listJobs` returns it. */
-export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };
-
 export interface ListOptions {
   labelSelector?: string;
   limit?: number;
@@ -42,9 +34,23 @@ export interface ListOptions {
  */
 export type DiscardAnswer = { discardAnswer: true };
 
+/**
+ * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
+ * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
+ */
+export const ANSWER_CHARS: unique symbol = Symbol();
+
+/** A page of jobs as `listJobs` returns it. */
+export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };
+
 export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
   listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage>;
+  /**
+   * A PodGroup (`scheduling.volcano.sh/v1beta1`) by name. CCI may not serve them: its 404 is the
+   * AppError 404, its 403 the AppError 502 `cci-forbidden`, as for jobs.
+   */
+  getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup>;
 }

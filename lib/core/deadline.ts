@@ -19,6 +19,11 @@ export class Deadline {
     return Math.min(1000, Math.max(100, remainingMs * 0.1));
   }
 
+  /** This deadline, or `ms` from now if that comes first (for calls worth less than the whole budget). */
+  within(ms: number): Deadline {
+    return new Deadline(Math.min(this.endsAt, Date.now() + ms));
+  }
+
   remaining(): number {
     return Math.max(0, this.endsAt - Date.now());
   }

@@ -17,21 +17,6 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export class AppError extends Error {
   readonly status: number;
@@ -51,8 +36,12 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? (status >= 500 || status === 429);
   }
 
+  /**
+   * The status's reason phrase, from node:http's table (required when an error is answered, not at
+   * load: no bundle bytes, no cold-start cost), with RFC 9110's name for 422.
+   */
   get title(): string {
-    return TITLES[this.status] ?? 'Error';
+    return this.status === 422 ? 'Unprocessable Content' : ((require('node:http') as typeof import('node:http')).STATUS_CODES[this.status] ?? 'Error');
   }
 }
 

@@ -65,22 +65,12 @@ export function canonicalUri(pathname: string): string {
 
 /** `query` is the raw query string as sent, with or without its leading `?`. */
 export function canonicalQueryString(query: string): string {
-  const params = new URLSearchParams(query);
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    const values = grouped.get(key);
-    if (values) values.push(value);
-    else grouped.set(key, [value]);
-  }
-  const keys = [...grouped.keys()].sort();
-  const parts: string[] = [];
-  for (const key of keys) {
-    const encodedKey = rfc3986Encode(key);
-    const values = grouped.get(key) ?? [];
-    values.sort();
-    for (const value of values) parts.push(encodedKey + '=' + rfc3986Encode(value));
-  }
-  return parts.join('&');
+  // Sorted by raw key, then raw value (UTF-16 code units), before encoding: encoding changes the order.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...new URLSearchParams(query)]
+    .sort(([a, x], [b, y]) => cmp(a, b) || cmp(x, y))
+    .map(([k, v]) => rfc3986Encode(k) + '=' + rfc3986Encode(v))
+    .join('&');
 }
 
 /** Strips leading/trailing HTTP whitespace, as node:http does on receipt. */
@@ -160,8 +150,7 @@ export function parseAuthorization(header: string): ParsedAuthorization | undefi
 
 /** `YYYYMMDDTHHmmssZ` in UTC (milliseconds truncated, as moment's format does). */
 export function formatSdkDate(date: Date): string {
-  const iso = date.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  return date.toISOString().replace(/[-:]|\.\d+/g, '');
 }
 
 export function parseSdkDate(value: string): Date | undefined {
@@ -211,8 +200,8 @@ export function signRequest(input: SignInput, creds: AkSkCredentials, now: Date 
   toSign.set('host', url.host);
 
   const sorted = new Map([...toSign].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const body = input.body;
-  const payloadHash = body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(body);
+  // The empty body hashes to EMPTY_BODY_SHA256.
+  const payloadHash = sha256Hex(input.body ?? '');
   const canonical = canonicalRequest({
     method: wireMethod(input.method),
     pathname: url.pathname,

@@ -1,8 +1,11 @@
 /**
  * The port every credential kind implements: how a request to the Volcano Job API is
  * authenticated, and what to do when the server answers 401. The CCI client sees only this.
+ * Kubernetes credentials may also bring TLS material (a client certificate; from a kubeconfig, the
+ * cluster's CA and server name) and the server itself.
  */
 import type { Deadline } from '../core/deadline';
+import type { TlsSettings } from '../upstream/exchange';
 
 export interface SignableRequest {
   method: string;
@@ -11,7 +14,10 @@ export interface SignableRequest {
   body?: string;
 }
 
-export type CredentialKind = 'aksk' | 'static-token' | 'iam-token' | 'agency-token';
+export type CredentialKind = 'aksk' | 'static-token' | 'iam-token' | 'agency-token' | 'bearer-token' | 'client-certificate';
+
+/** TLS material without its id (the client setup hashes the final settings). */
+export type TlsMaterial = Omit<TlsSettings, 'id'>;
 
 export interface CciAuth {
   /** Describes the credential kind for logs (never the credential). */
@@ -29,4 +35,10 @@ export interface CciAuth {
    * retry with fresh credentials may succeed (a cached token was dropped).
    */
   unauthorized(headers: Record<string, string>): boolean;
+  /** Added to the detail of a 401: what the operator should do about a refused credential. */
+  readonly refused?: string;
+  /** The client certificate to present, and the CA and server name a kubeconfig gives. */
+  readonly tls?: TlsMaterial;
+  /** The API server a kubeconfig names, used when CCI_ENDPOINT is unset. */
+  readonly server?: string;
 }

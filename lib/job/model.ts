@@ -81,12 +81,19 @@ export interface JobSummary {
   tasks: Array<{ name: string | undefined; replicas: number | null }>;
   labels: Record<string, string>;
   queue: string | undefined;
+  /** From `status.state`, when the job has them (why it is in its phase, and since when). */
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
 }
+
+/** The `status.state` fields a summary carries when present. */
+const STATE_FIELDS = ['reason', 'message', 'lastTransitionTime'] as const;
 
 export function summarizeJob(job: VolcanoJob): JobSummary {
   const m = job.metadata;
   const n = (k: string) => count(field(job.status, k)) ?? 0;
-  return {
+  const summary: JobSummary = {
     namespace: text(m.namespace),
     name: m.name,
     uid: text(m.uid),
@@ -101,4 +108,10 @@ export function summarizeJob(job: VolcanoJob): JobSummary {
     labels: stringMap(m.labels),
     queue: text(field(job.spec, 'queue')),
   };
+  const state = jobState(job);
+  for (const k of STATE_FIELDS) {
+    const v = text(field(state, k));
+    if (v !== undefined) summary[k] = v;
+  }
+  return summary;
 }

@@ -17,7 +17,7 @@ import { isJsonObject as isObject, type JsonObject } from '../core/json';
 import { escapePointerToken, unescapePointerToken } from '../core/pointer';
 import { count, dict, field, type VolcanoJob } from '../job/model';
 import { labelValueErrors, qualifiedNameErrors, TOTAL_ANNOTATION_SIZE_LIMIT } from '../job/names';
-import { COUNT_RULE } from './schema';
+import { COUNT_RULE, isResourceVersion, RV_RULE } from './schema';
 
 const MAX_JSON_PATCH_OPS = 10_000;
 
@@ -147,7 +147,7 @@ function ruleFor([a, b, c, d, ...deeper]: string[], v: unknown): string | undefi
     return value.length > 0 ? `invalid label value "${v}": ${value.join('; ')}` : undefined;
   }
   if (c === undefined && a === 'metadata' && b === 'generateName') return !known || v === undefined || (typeof v === 'string' && !/[/%]/.test(v)) ? undefined : 'must be a string without "/" or "%"';
-  if (c === undefined && a === 'metadata' && b === 'resourceVersion') return !known || (typeof v === 'string' && /^[0-9]+$/.test(v)) ? undefined : 'must be a decimal string';
+  if (c === undefined && a === 'metadata' && b === 'resourceVersion') return !known || isResourceVersion(v) ? undefined : RV_RULE;
   if (a === 'spec' && b === 'minAvailable' && c === undefined) return !known || count(v) !== undefined ? undefined : COUNT_RULE;
   if (a === 'spec' && b === 'tasks' && c !== undefined && INDEX.test(c)) {
     if ((d === 'replicas' || d === 'minAvailable') && deeper.length === 0) return !known || count(v) !== undefined ? undefined : COUNT_RULE;

@@ -15,6 +15,14 @@ export const isCount = (n: unknown): n is number => typeof n === 'number' && Num
 export const COUNT_RULE = `must be an integer from 0 to ${MAX_COUNT}`;
 
 /**
+ * A resourceVersion precondition: a stored version (etcd revisions are positive int64s), never "0"
+ * (which the apiserver takes as "none", writing unconditionally: 422 for a custom resource) nor a
+ * number ParseUint refuses (its 500). Refused here, before CCI, whatever CCI's version answers.
+ */
+export const isResourceVersion = (v: unknown): v is string => typeof v === 'string' && /^[1-9]\d{0,18}$/.test(v);
+export const RV_RULE = 'must be a positive decimal string';
+
+/**
  * A JSON object whose values each pass `valid`, with one issue per bad entry. Not `z.record`: it
  * rebuilds the object on `{}`, where a key such as `__proto__` sets the prototype instead of
  * making an entry (the key vanishes, or an inherited property appears). This keeps the object
@@ -49,7 +57,7 @@ function patchFields() {
     annotations: z.optional(NullableStringMap),
     replicas: z.optional(entries<number>(isCount, COUNT_RULE)),
     minAvailable: z.optional(value<number>(isCount, COUNT_RULE)),
-    resourceVersion: z.optional(value<string>((v) => typeof v === 'string' && /^[0-9]+$/.test(v), 'must be a decimal string')),
+    resourceVersion: z.optional(value<string>(isResourceVersion, RV_RULE)),
     dryRun: z.optional(value<boolean>((v) => typeof v === 'boolean', 'must be true or false')),
     fieldManager: z.optional(value<string>((v) => typeof v === 'string' && isFieldManager(v), FIELD_MANAGER_RULE)),
   };

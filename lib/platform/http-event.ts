@@ -45,22 +45,15 @@ function queryOf(event: Dict): Array<[string, string]> {
   }
   const out: Array<[string, string]> = [];
   const multi = event.multiValueQueryStringParameters;
-  if (isDict(multi)) {
-    for (const [k, vs] of Object.entries(multi)) if (Array.isArray(vs)) for (const v of vs) out.push([k, String(v)]);
-    return out;
-  }
-  const single = event.queryStringParameters;
-  if (isDict(single)) {
-    for (const [k, v] of Object.entries(single)) {
-      if (Array.isArray(v)) for (const x of v) out.push([k, String(x)]);
-      else if (v !== undefined && v !== null) out.push([k, String(v)]);
-    }
+  const params = isDict(multi) ? multi : event.queryStringParameters;
+  if (isDict(params)) {
+    for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) out.push([k, String(x)]);
   }
   return out;
 }
 
-const JOB_ROUTE = /\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
-const COLLECTION_ROUTE = /\/namespaces\/([^/]+)\/jobs\/?$/;
+/** `/namespaces/{namespace}/jobs/{name}`, or the collection `/namespaces/{namespace}/jobs` (no name). */
+const ROUTE = /\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?\/?$/;
 
 function pathParametersOf(event: Dict): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
@@ -70,11 +63,11 @@ function pathParametersOf(event: Dict): Record<string, string> {
   if (out.namespace === undefined || out.name === undefined) {
     // Gateways configured with a prefix match give no named parameters: read them off the path.
     const path = typeof event.rawPath === 'string' ? event.rawPath : typeof event.path === 'string' ? event.path : '';
-    const m = JOB_ROUTE.exec(path);
+    const m = ROUTE.exec(path);
     if (m) {
       try {
         out.namespace ??= decodeURIComponent(m[1]!);
-        out.name ??= decodeURIComponent(m[2]!);
+        if (m[2] !== undefined) out.name ??= decodeURIComponent(m[2]);
       } catch {
         throw badRequest('invalid-path', 'The path is not valid percent-encoding');
       }

@@ -23,6 +23,11 @@ export interface SweepConfig {
   pageSize: number;
   concurrency: number;
   eventsQueueUrl: string | undefined;
+  /** SWEEP_EVENTS_TOPIC_ARN: SNS topic for the same events. */
+  eventsTopicArn: string | undefined;
+  /** SWEEP_EVENTS_SMN_TOPIC_URN and SMN_ENDPOINT: Huawei SMN topic for the same events. */
+  eventsSmnTopicUrn: string | undefined;
+  smnEndpoint: string | undefined;
 }
 
 /** A job waiting this long is stuck unless SWEEP_STUCK_AFTER says otherwise. */
@@ -77,7 +82,20 @@ export function sweepConfigFrom(env: EnvLookup, override: SweepOverride = {}): S
     pageSize: integerVar(env, 'SWEEP_PAGE_SIZE', DEFAULT_PAGE_SIZE, 1, 10_000),
     concurrency: integerVar(env, 'SWEEP_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 32),
     eventsQueueUrl: env('SWEEP_EVENTS_QUEUE_URL'),
+    eventsTopicArn: topicArn(env('SWEEP_EVENTS_TOPIC_ARN')),
+    eventsSmnTopicUrn: env('SWEEP_EVENTS_SMN_TOPIC_URN')?.trim() || undefined,
+    smnEndpoint: env('SMN_ENDPOINT')?.trim() || undefined,
   };
+}
+
+/** An SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`), or a config error naming the variable. */
+function topicArn(raw: string | undefined): string | undefined {
+  const arn = raw?.trim();
+  if (!arn) return undefined;
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn)) {
+    throw configError(`SWEEP_EVENTS_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "${arn}"`);
+  }
+  return arn;
 }
 
 /** The per-run override (TIMER `user_event`, a rule's constant input): checked, or a 400 naming the problem. */

@@ -19,22 +19,22 @@ export function eventBody(e: SweepEvent): string {
     to: e.to,
     at: e.at,
     ...(e.since !== undefined ? { since: e.since } : {}),
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.message !== undefined ? { message: e.message } : {}),
+    ...(e.podGroup !== undefined ? { podGroup: e.podGroup } : {}),
   });
+}
+
+/** FIFO message group (the job: its events stay in order) and deduplication id (the event). */
+export function fifoIds(e: SweepEvent): { groupId: string; deduplicationId: string } {
+  // The sweep time and the explanations are left out of stuck events' identity: the episode (`since`) is what counts.
+  const identity = e.type === 'stuck' ? `${e.type}|${e.namespace}|${e.name}|${e.uid}|${e.since}` : eventBody(e);
+  return { groupId: fifoGroupId(`${e.namespace}/${e.name}`), deduplicationId: createHash('sha256').update(identity).digest('hex') };
 }
 
 export function eventMessages(queueUrl: string, events: readonly SweepEvent[]): OutgoingMessage[] {
   const fifo = isFifoQueue(queueUrl);
-  return events.map((e, i) => {
-    const body = eventBody(e);
-    const msg: OutgoingMessage = { id: String(i), body };
-    if (fifo) {
-      msg.groupId = fifoGroupId(`${e.namespace}/${e.name}`);
-      // The sweep time is left out of stuck events' identity: the episode (`since`) is what counts.
-      const identity = e.type === 'stuck' ? `${e.type}|${e.namespace}|${e.name}|${e.uid}|${e.since}` : body;
-      msg.deduplicationId = createHash('sha256').update(identity).digest('hex');
-    }
-    return msg;
-  });
+  return events.map((e, i) => ({ id: String(i), body: eventBody(e), ...(fifo ? fifoIds(e) : {}) }));
 }
 
 export function sqsEmitter(queueUrl: string, deadline: Deadline): Emit {

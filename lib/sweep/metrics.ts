@@ -1,8 +1,10 @@
 /**
  * CloudWatch Embedded Metric Format: one JSON log line per namespace turns into metrics without
  * any API call (CloudWatch Logs extracts them), so dashboards and alarms cost no extra requests.
- * Every usual Volcano phase is written, zero included, so an alarm on `Phase.Failed` sees 0
- * rather than missing data.
+ * Every usual Volcano phase is written, zero included, so an alarm on `Phase.Failed` or
+ * `Transitions.Failed` sees 0 rather than missing data. Each line is extracted twice: per
+ * namespace (dimension `Namespace`, for the dashboard) and without dimensions (the fleet, for the
+ * alarms in serverless.yml: Maximum of `Stuck`, Sum of `Transitions.Failed`).
  */
 
 export const METRIC_NAMESPACE = 'VolcanoJobs';
@@ -22,16 +24,25 @@ export interface NamespaceMetrics {
   stuck: number;
   transitions: number;
   phases: Readonly<Record<string, number>>;
+  /** Transitions by the phase they went to. */
+  transitionsTo?: Readonly<Record<string, number>>;
 }
 
 export function phaseMetricName(phase: string): string {
   return `Phase.${phase}`;
 }
 
+export function transitionMetricName(toPhase: string): string {
+  return `Transitions.${toPhase}`;
+}
+
 export function emfRecord(m: NamespaceMetrics, timestampMs: number): Record<string, unknown> {
   const values: Record<string, number> = { Jobs: m.jobs, Stuck: m.stuck, Transitions: m.transitions };
+  // Known phases first (zeros included), so that a cut at MAX_METRICS only ever drops unusual phases.
   for (const phase of KNOWN_PHASES) values[phaseMetricName(phase)] = 0;
+  for (const phase of KNOWN_PHASES) values[transitionMetricName(phase)] = 0;
   for (const [phase, count] of Object.entries(m.phases)) values[phaseMetricName(phase)] = count;
+  for (const [phase, count] of Object.entries(m.transitionsTo ?? {})) values[transitionMetricName(phase)] = count;
   const names = Object.keys(values).slice(0, MAX_METRICS);
   return {
     _aws: {
@@ -39,7 +50,7 @@ export function emfRecord(m: NamespaceMetrics, timestampMs: number): Record<stri
       CloudWatchMetrics: [
         {
           Namespace: METRIC_NAMESPACE,
-          Dimensions: [['Namespace']],
+          Dimensions: [['Namespace'], []],
           Metrics: names.map((Name) => ({ Name, Unit: 'Count' })),
         },
       ],

@@ -10,6 +10,7 @@
  * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
  */
 import { field, jobPhase, jobState, text, type VolcanoJob } from '../job/model';
+import type { PodGroupInsight } from '../job/podgroup';
 
 export const LAST_PHASE_ANNOTATION = 'volcano-job-functions/last-phase';
 export const STUCK_SINCE_ANNOTATION = 'volcano-job-functions/stuck-since';
@@ -32,6 +33,11 @@ export interface StuckJob {
   name: string;
   phase: string;
   since: string;
+  /** From the job's `status.state`, when present. */
+  reason?: string;
+  message?: string;
+  /** From the job's PodGroup, when it could be read (the sweep adds it). */
+  podGroup?: PodGroupInsight;
 }
 
 export interface JobObservation {
@@ -79,6 +85,11 @@ export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, st
   }
   if (since !== undefined) {
     out.stuck = { namespace, name, phase, since };
+    const state = jobState(job);
+    const reason = text(field(state, 'reason'));
+    const message = text(field(state, 'message'));
+    if (reason) out.stuck.reason = reason;
+    if (message) out.stuck.message = message;
     if (recordedStuck !== since) {
       out.newlyStuck = true;
       changes[STUCK_SINCE_ANNOTATION] = since;

@@ -14,11 +14,16 @@ import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
+import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
 import { field, jobState, text } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
-export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'>;
+/** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
+export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
+
+/** One PodGroup read (both names included) gets at most this long: the reason is worth less than the sweep. */
+export const POD_GROUP_READ_MS = 3_000;
 
 export interface SweepEvent {
   type: 'transition' | 'stuck';
@@ -32,6 +37,10 @@ export interface SweepEvent {
   at: string;
   /** Stuck only: when the stuck clock started. */
   since?: string;
+  /** Stuck only: the job's `status.state` reason and message, and its PodGroup's, when known. */
+  reason?: string;
+  message?: string;
+  podGroup?: PodGroupInsight;
 }
 
 export interface EmitResult {
@@ -61,6 +70,10 @@ export interface SweepOptions {
   concurrency: number;
   /** Annotation patches in flight per namespace (default 8). */
   patchConcurrency?: number;
+  /** PodGroup reads in flight per namespace (default 4). */
+  podGroupConcurrency?: number;
+  /** Jobs whose PodGroup one sweep reads at most, over all namespaces (default 500): later stuck jobs go without. */
+  maxPodGroupReads?: number;
   /** Restarts of one namespace's listing after 410 Expired (default 3). */
   maxRestarts?: number;
   /** Receives transitions and newly stuck jobs; absent: no events. */
@@ -133,6 +146,8 @@ interface Shared {
   nowMs: number;
   lowOnTime: () => boolean;
   annotations: { written: number; failed: number; skipped: number };
+  /** PodGroup reads left for this sweep. */
+  podGroupBudget: number;
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
@@ -144,6 +159,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     nowMs: opts.now.getTime(),
     lowOnTime: () => opts.deadline.remaining() < low,
     annotations: { written: 0, failed: 0, skipped: 0 },
+    podGroupBudget: opts.maxPodGroupReads ?? 500,
   };
   const namespaces = [...new Set(opts.namespaces)];
   const results = await mapLimited(namespaces, opts.concurrency, async (ns) => {
@@ -173,6 +189,8 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
   // be written, so the second listing would not find them again. Keyed by name: no duplicates.
   const transitions = new Map<string, Transition>();
   const events = new Map<string, SweepEvent>();
+  // PodGroups read so far (null: none to be had), so a restarted listing does not read them again.
+  const podGroups: PodGroupReads = { byJob: new Map(), unavailable: false };
   let restarts = 0;
   const maxRestarts = opts.maxRestarts ?? 3;
   // Learned from each answer's size; kept across a restarted listing (the jobs are the same).
@@ -207,13 +225,17 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         );
         pages++;
         const writes: Array<{ name: string; patch: string }> = [];
+        const pageStuck: StuckOnPage[] = [];
         for (const job of page.items) {
           jobs++;
           const seen = observeJob(job, namespace, shared.nowMs, opts.stuckAfterMs);
           const phase = seen.phase ?? NO_PHASE;
           phases.set(phase, (phases.get(phase) ?? 0) + 1);
-          if (seen.stuck) stuck.push(seen.stuck);
           const name = job.metadata.name;
+          if (seen.stuck) {
+            stuck.push(seen.stuck);
+            pageStuck.push({ entry: seen.stuck, uid: text(job.metadata.uid) });
+          }
           if (seen.transition) {
             transitions.set(name, seen.transition);
             events.set(`t/${name}`, {
@@ -227,7 +249,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
             });
           }
           if (seen.newlyStuck && seen.stuck) {
-            events.set(`s/${name}`, {
+            const event: SweepEvent = {
               type: 'stuck',
               namespace,
               name,
@@ -236,7 +258,11 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
               to: seen.stuck.phase,
               at: opts.now.toISOString(),
               since: seen.stuck.since,
-            });
+            };
+            if (seen.stuck.reason) event.reason = seen.stuck.reason;
+            if (seen.stuck.message) event.message = seen.stuck.message;
+            events.set(`s/${name}`, event);
+            pageStuck.at(-1)!.event = event;
           }
           if (seen.annotations) writes.push({ name, patch: annotationPatch(seen.annotations) });
         }
@@ -245,7 +271,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         // parsed page dies young instead of being promoted while its annotations are written.
         const next = page.metadata?.continue || undefined;
         limit = nextPageLimit(limit, page.items.length, page[ANSWER_CHARS], opts.pageSize, opts.pageChars ?? DEFAULT_PAGE_CHARS);
-        await writeAnnotations(namespace, writes, shared, log);
+        await Promise.all([writeAnnotations(namespace, writes, shared, log), describeStuck(namespace, pageStuck, podGroups, shared, log)]);
         if (next !== undefined && next === token) {
           throw new AppError(502, 'cci-bad-answer', `CCI returned the same continue token twice for namespace "${namespace}"`);
         }
@@ -293,6 +319,56 @@ async function writeAnnotations(namespace: string, writes: Array<{ name: string;
   });
 }
 
+interface StuckOnPage {
+  entry: StuckJob;
+  uid: string | undefined;
+  event?: SweepEvent;
+}
+
+interface PodGroupReads {
+  byJob: Map<string, PodGroupInsight | null>;
+  /** Set on the first 403: this namespace's PodGroups are not ours to read (CCI may not serve them). */
+  unavailable: boolean;
+}
+
+/**
+ * Adds `podGroup` to the page's stuck entries (and their events) from each job's PodGroup: read once
+ * per job per sweep, a few at a time, each read bounded by POD_GROUP_READ_MS and the deadline, and
+ * none started when time runs low. 404 under both names, 403, or any failure leaves it out: it is
+ * an explanation, never a reason for the sweep to fail.
+ */
+async function describeStuck(namespace: string, stuck: StuckOnPage[], reads: PodGroupReads, shared: Shared, log: Logger): Promise<void> {
+  const { opts } = shared;
+  const client = opts.client;
+  if (stuck.length === 0 || !client.getPodGroup) return;
+  await mapLimited(stuck, opts.podGroupConcurrency ?? 4, async (s) => {
+    const name = s.entry.name;
+    if (!reads.byJob.has(name)) {
+      if (reads.unavailable || shared.podGroupBudget <= 0 || shared.lowOnTime()) return;
+      shared.podGroupBudget--;
+      reads.byJob.set(name, null);
+      const deadline = opts.deadline.within(POD_GROUP_READ_MS);
+      for (const pgName of podGroupNames(name, s.uid)) {
+        try {
+          reads.byJob.set(name, podGroupInsight(await client.getPodGroup!(namespace, pgName, deadline)));
+          break;
+        } catch (err) {
+          const e = toAppError(err);
+          if (e.status === 404) continue;
+          if (e.code === 'cci-forbidden') reads.unavailable = true;
+          else log.warn('podgroup not read', { job: name, podGroup: pgName, status: e.status, code: e.code, detail: e.message });
+          break;
+        }
+      }
+    }
+    const pg = reads.byJob.get(name);
+    if (pg) {
+      s.entry.podGroup = pg;
+      if (s.event) s.event.podGroup = pg;
+    }
+  });
+}
+
 async function emitSafely(emit: Emit, events: SweepEvent[], log: Logger): Promise<EmitResult> {
   try {
     const out = await emit(events);
@@ -313,10 +389,17 @@ function writeMetrics(r: NamespaceResult, shared: Shared): void {
       stuck: r.stuck.length,
       transitions: r.transitions.length,
       phases: Object.fromEntries(r.phases),
+      transitionsTo: countBy(r.transitions, (t) => t.to),
     },
     shared.nowMs,
   );
   (shared.opts.metrics ?? ((l: string) => logSink.write(l)))(line);
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
 }
 
 const byJob = (order: Map<string, number>) => (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>

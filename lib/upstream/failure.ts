@@ -6,6 +6,7 @@
  * - plain text (the apiserver's own 429 and max-in-flight answers).
  * and says which failures are worth another attempt (`TransientError`, for `onError`).
  */
+import { AppError } from '../core/errors';
 import { isJsonObject, tryParseJson } from '../core/json';
 import type { Verdict, Stop } from './retry';
 import { retryAfterFromHeader, type HeaderLookup, type UpstreamResult } from './exchange';
@@ -88,11 +89,16 @@ export class TransientError extends Error {
   }
 }
 
-/** A time-out or network error as a transient failure. */
-export function transientOf(result: Exclude<UpstreamResult, { kind: 'response' }>, timeoutMs: number): TransientError {
+/**
+ * A time-out or network error as a transient failure. A TLS failure (a certificate that does not
+ * verify, a key that does not load) is not transient: a 502 naming it, which `retryTransient` refuses.
+ */
+export function transientOf(result: Exclude<UpstreamResult, { kind: 'response' }>, timeoutMs: number): Error {
   return result.kind === 'timeout'
     ? new TransientError(`no answer within ${timeoutMs} ms`, true)
-    : new TransientError(`network error: ${result.message}`, false);
+    : result.kind === 'tls'
+      ? new AppError(502, 'tls-failed', `TLS failed (${result.message}): check the CA, server name, client certificate`)
+      : new TransientError(`network error: ${result.message}`, false);
 }
 
 export const transientFailure = (failure: UpstreamFailure) => new TransientError(describeFailure(failure), false, failure);

@@ -42,6 +42,8 @@ export const BACKOFF = {
   conflict: { steps: 5, durationMs: 10, factor: 5, jitter: 0.1 },
   /** SQS SendMessageBatch entries that failed: 3 attempts, waits 200 and 400 ms; 5 s per attempt. */
   sqs: { steps: 3, durationMs: 200, factor: 2, jitter: 0, attemptTimeoutMs: 5_000 },
+  /** Notifications (SNS Publish, SMN publish): 3 attempts, waits 200–240 and 400–480 ms; 5 s per attempt. */
+  notify: { steps: 3, durationMs: 200, factor: 2, jitter: 0.2, attemptTimeoutMs: 5_000 },
 } as const satisfies Record<string, Backoff>;
 
 /** `false`: give up now. Otherwise try again, waiting at least `retryAfterMs` if given. */

@@ -1,7 +1,7 @@
 /**
  * The one-way dependency rule of lib/ (and functions/), checked on the real import graph:
  *
- *   functions → http → platform → queue → patch | sweep → cci → credentials → aws → upstream | job → core
+ *   functions → http → platform → queue → patch | sweep → cci | notify → credentials → aws → upstream | job → core
  *
  * A module may import from its own folder or from a folder of a lower layer, never upward or
  * sideways: features (patch, queue, sweep) never see platform shapes or the HTTP shell, and the
@@ -21,6 +21,7 @@ export const LAYERS: Record<string, number> = {
   'lib/aws': 2,
   'lib/credentials': 3,
   'lib/cci': 4,
+  'lib/notify': 4,
   'lib/patch': 5,
   'lib/sweep': 5,
   'lib/queue': 6,

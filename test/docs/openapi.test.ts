@@ -29,7 +29,7 @@ const doc = parse(readFileSync(join(ROOT, 'docs/openapi.yaml'), 'utf8')) as Obj;
  * Operations documented ahead of their handler (being built on another branch). Emptied when the
  * handler lands: a test below fails while a name here has a handler file.
  */
-const NOT_YET_IMPLEMENTED = new Set(['listJobs']);
+const NOT_YET_IMPLEMENTED = new Set<string>([]);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

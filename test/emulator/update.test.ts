@@ -125,6 +125,11 @@ describe('resourceVersion preconditions', () => {
         code: 500,
       });
     }
+    // ParseUint(rv, 10, 64): past 2^64-1 is the same 500, "value out of range".
+    const big = await merge(JOB, { metadata: { resourceVersion: '18446744073709551616', labels: { s: 'x' } } });
+    expect(big.status).toBe(500);
+    expect(big.json.message).toBe('strconv.ParseUint: parsing "18446744073709551616": value out of range');
+    expect(big.json.reason).toBeUndefined();
     const stale = await merge(JOB, { metadata: { resourceVersion: '1', labels: { s: 'x' } } });
     expect(stale.status).toBe(409);
     expect(stale.json.reason).toBe('Conflict');

@@ -66,7 +66,9 @@ function sweepEnv(extra: Record<string, string | undefined> = {}) {
 }
 
 const names = (prefix: string, count: number, from = 0) => Array.from({ length: count }, (_, i) => `${prefix}-${String(from + i).padStart(5, '0')}`);
-const stuckOf = (ns: string, prefix: string, phase: string, count: number) => names(prefix, count).map((name) => ({ namespace: ns, name, phase, since: OLD }));
+/** Each stuck entry carries its PodGroup's gang condition, as the emulator derives it for a waiting job. */
+const gang = (phase: string) => ({ phase, reason: 'NotEnoughResources', message: expect.stringMatching(/^\d+\/\d+ tasks in gang unschedulable: /) });
+const stuckOf = (ns: string, prefix: string, phase: string, count: number) => names(prefix, count).map((name) => ({ namespace: ns, name, phase, since: OLD, podGroup: gang(phase) }));
 
 function jsonLines(): Array<Record<string, any>> {
   return logs.lines
@@ -116,7 +118,8 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       expect(r.coverage.map((c) => [c.namespace, c.status, c.jobs, c.pages])).toEqual(NS.map((ns) => [ns, 'complete', 500, Math.ceil(500 / PAGE)]));
 
       // Pages of the configured size; the first page has no continue token, every later one does.
-      const lists = emu.requests().filter((q) => q.method === 'GET');
+      // (The other GETs are the stuck jobs' PodGroup reads.)
+      const lists = emu.requests().filter((q) => q.method === 'GET' && q.path.endsWith('/jobs'));
       expect(lists).toHaveLength(4 * Math.ceil(500 / PAGE));
       for (const q of lists) expect(new URLSearchParams(q.query).get('limit')).toBe(String(PAGE));
 
@@ -154,6 +157,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
         to: 'Pending',
         at: r.startedAt,
         since: OLD,
+        podGroup: gang('Pending'),
       });
       expect(r.events).toEqual({ sent: 210, failed: [] });
 
@@ -161,7 +165,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       expect(emf.map((l) => l.Namespace).sort()).toEqual(NS);
       const a = emf.find((l) => l.Namespace === 'sw-a')!;
       expect(a).toMatchObject({ Jobs: 500, Stuck: 60, 'Phase.Running': 400, 'Phase.Pending': 100, 'Phase.Failed': 0 });
-      expect(a._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'VolcanoJobs', Dimensions: [['Namespace']] });
+      expect(a._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'VolcanoJobs', Dimensions: [['Namespace'], []] });
       expect(jsonLines().find((l) => l.msg === 'sweep done')?.report).toMatchObject({ jobs: 2000, complete: true });
     } finally {
       sqs.restore();
@@ -192,7 +196,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
       ]);
       expect(r.phases).toEqual({ Running: 1400, Pending: 298, Completed: 101, Inqueue: 150, Failed: 51 });
       expect(r.stuck).toHaveLength(209);
-      expect(r.stuck).toContainEqual({ namespace: 'sw-d', name: 'new-00007', phase: 'Inqueue', since: OLD });
+      expect(r.stuck).toContainEqual({ namespace: 'sw-d', name: 'new-00007', phase: 'Inqueue', since: OLD, podGroup: gang('Inqueue') });
       expect(r.stuck.find((s) => s.name === 'wait-00000' && s.namespace === 'sw-a')).toBeUndefined();
 
       const patched = cciPatches().map((p) => p.path.split('/').slice(-3).join('/'));
@@ -244,7 +248,7 @@ describe.sequential('sweeping a fleet of 2,000 jobs', () => {
     emu.addFault({ method: 'GET', path: /\/jobs$/, times: Infinity, action: { type: 'delay', ms: 15 } });
     let expired = false;
     const poll = setInterval(() => {
-      if (!expired && emu.requests().filter((q) => q.method === 'GET' && q.status === 200).length >= 3) {
+      if (!expired && emu.requests().filter((q) => q.method === 'GET' && q.path.endsWith('/jobs') && q.status === 200).length >= 3) {
         expired = true;
         emu.expireContinueTokens();
       }

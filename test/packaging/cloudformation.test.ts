@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
 const SECRET = 'cci/iam-credentials';
+const KUBECONFIG_SECRET = 'cci/kubeconfig';
 const SKIP = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'dist', 'coverage']);
 
 type Obj = Record<string, any>;
@@ -23,7 +24,7 @@ let template: Obj;
 let resources: Obj;
 
 function packageEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, IAM_CREDENTIALS_SECRET: SECRET, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  const env: NodeJS.ProcessEnv = { ...process.env, IAM_CREDENTIALS_SECRET: SECRET, KUBECONFIG_SECRET, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
   // Set in a shell, it replaces the stack's own failure queue (see serverless.yml).
   delete env.FAILED_PATCHES_QUEUE_URL;
   return env;
@@ -139,7 +140,32 @@ describe('patchFromQueue in the CloudFormation template', () => {
     expect(parts[0]).toBe('arn:');
   });
 
+  it('IAM: the kubeconfig secret likewise, only when KUBECONFIG_SECRET is set, and only that secret', () => {
+    expect(template.Conditions.HasKubeconfigSecret).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KUBECONFIG_SECRET, ''] }] });
+    const policy = resources.KubeconfigSecretReadPolicy;
+    expect(policy.Condition).toBe('HasKubeconfigSecret');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    const [statement, ...more] = policy.Properties.PolicyDocument.Statement;
+    expect(more).toHaveLength(0);
+    expect(statement.Action).toEqual(['secretsmanager:GetSecretValue']);
+    expect(statement.Resource['Fn::Join'][1].at(-1)).toBe(`:secret:${KUBECONFIG_SECRET}-??????`);
+  });
+
   it('patchFromQueue.zip holds functions/patchFromQueue.js', () => {
     expect(zipEntries(join(dir, 'out/patchFromQueue.zip'))).toContain('functions/patchFromQueue.js');
+  });
+
+  it('yaml (required only for YAML kubeconfigs) ships in every zip\'s node_modules, not in the bundle', () => {
+    for (const fn of ['getJob', 'patchJob', 'patchFromQueue', 'sweepJobs']) {
+      const entries = zipEntries(join(dir, `out/${fn}.zip`));
+      expect(entries).toContain('node_modules/yaml/package.json');
+      expect(entries.some((e) => e.startsWith('node_modules/@aws-sdk/'))).toBe(false);
+    }
+  });
+
+  it('the new variables reach the functions', () => {
+    const vars = resources.GetJobLambdaFunction.Properties.Environment.Variables;
+    for (const k of ['KUBE_TOKEN', 'KUBE_CLIENT_CERT', 'KUBE_CLIENT_KEY', 'KUBE_CA_CERT', 'KUBECONFIG_DATA']) expect(vars).toHaveProperty(k);
+    expect(vars.KUBECONFIG_SECRET).toBe(KUBECONFIG_SECRET);
   });
 });

@@ -7,7 +7,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { startEmulator, type Emulator } from '../../emulator';
+import { kubeconfigText } from '../../emulator/kubeconfig';
 import { packageFunctionGraph } from '../../scripts/package-functiongraph';
 import { readZip } from '../../scripts/zip-files';
 import { functionGraphContext } from '../support/contexts';
@@ -46,10 +48,32 @@ describe('FunctionGraph packages', () => {
       const mod = require(join(dir, 'index.js')) as { handler?: unknown };
       expect(typeof mod.handler).toBe('function');
       const source = files.get('index.js')!.toString();
-      // Every SDK package index.js needs is in the zip: nothing is expected from the runtime.
-      for (const m of source.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)) {
+      // Every SDK package index.js needs is in the zip, and yaml: nothing is expected from the runtime.
+      expect(source).toContain('require("yaml")');
+      for (const m of source.matchAll(/require\("(@aws-sdk\/[^"]+|yaml)"\)/g)) {
         expect(files.has(`node_modules/${m[1]}/index.js`)).toBe(true);
       }
+      // yaml is not in index.js itself.
+      expect(source).not.toContain('YAMLParseError');
+    }
+  });
+
+  it('the packaged getJob reads a YAML kubeconfig from encrypted user data with the yaml it ships, over TLS', async () => {
+    const p = packaged.find((x) => x.name === 'getJob')!;
+    const dir = join(out, 'run-getJob-kube');
+    await extract(p.zip, dir);
+    const { handler } = require(join(dir, 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    const kube = await startEmulator({ port: 0, tls: true, bearerTokens: ['fg-sa-token'] });
+    try {
+      setEnv({ ...CLEAN_ENV });
+      const kubeconfig = stringify(JSON.parse(kubeconfigText({ server: kube.url, caPem: kube.caCert!, token: 'fg-sa-token' })));
+      const ctx = functionGraphContext({ userData: { KUBECONFIG_DATA: kubeconfig, ALLOWED_NAMESPACES: '*', WEBHOOK_SECRET: TEST_SECRET } });
+      const res = answer(await handler(httpEvent('functiongraph', 'getJob', { query: [['view', 'summary']] }), ctx));
+      expect(res.statusCode).toBe(200);
+      expect(res.json.name).toBe('openmpi-hello-3-com');
+      expect(kube.requests().map((r) => r.auth)).toEqual(['bearer']);
+    } finally {
+      await kube.close();
     }
   });
 

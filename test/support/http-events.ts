@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { signedPath, signWebhook } from '../../lib/http/webhook-signature';
 
 export type Platform = 'aws' | 'functiongraph';
-export type HttpFn = 'getJob' | 'patchJob';
+export type HttpFn = 'getJob' | 'patchJob' | 'listJobs';
 
 export const SEED_NS = 'cci-namespace-42263891';
 export const TEST_SECRET = 'test-webhook-secret';
@@ -33,13 +33,16 @@ export interface HttpEventOptions {
 export function httpEvent(platform: Platform, fn: HttpFn, o: HttpEventOptions = {}): Record<string, unknown> {
   const file = platform === 'aws' ? `aws/${fn}.json` : `functiongraph/${fn}.apig.json`;
   const ev = loadEvent<Record<string, any>>(file);
-  const method = o.method ?? (fn === 'getJob' ? 'GET' : 'PATCH');
+  const method = o.method ?? (fn === 'patchJob' ? 'PATCH' : 'GET');
   const namespace = o.namespace ?? SEED_NS;
+  const collection = fn === 'listJobs';
   const name = o.name ?? (fn === 'getJob' ? 'openmpi-hello-3-com' : 'openmpi-hello-2-com');
   const query = o.query ?? [];
   const body = o.body ?? '';
-  const routePath = `/namespaces/${namespace}/jobs/${name}`;
-  const urlPath = `/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
+  const routePath = collection ? `/namespaces/${namespace}/jobs` : `/namespaces/${namespace}/jobs/${name}`;
+  const urlPath = collection
+    ? `/namespaces/${encodeURIComponent(namespace)}/jobs`
+    : `/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
   const headers: Record<string, string> = { ...ev.headers };
   delete headers['x-signature'];
   delete headers['x-signature-timestamp'];
@@ -51,7 +54,7 @@ export function httpEvent(platform: Platform, fn: HttpFn, o: HttpEventOptions = 
   const base64 = o.base64 ?? platform === 'functiongraph';
   const encodedBody = base64 ? Buffer.from(body).toString('base64') : body;
 
-  ev.pathParameters = { namespace, name };
+  ev.pathParameters = collection ? { namespace } : { namespace, name };
   ev.headers = headers;
   ev.body = encodedBody;
   ev.isBase64Encoded = base64;
@@ -59,7 +62,7 @@ export function httpEvent(platform: Platform, fn: HttpFn, o: HttpEventOptions = 
     ev.rawPath = urlPath;
     ev.requestContext.http.path = urlPath;
     ev.requestContext.http.method = method;
-    ev.routeKey = `${method} /namespaces/{namespace}/jobs/{name}`;
+    ev.routeKey = `${method} /namespaces/{namespace}/jobs${collection ? '' : '/{name}'}`;
     ev.rawQueryString = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
     if (query.length > 0) ev.queryStringParameters = Object.fromEntries(query);
     else delete ev.queryStringParameters;

@@ -119,6 +119,34 @@ describe('CciClient: status → AppError', () => {
     expect(e).toMatchObject({ status: 422, code: 'cci-rejected', errors: [{ path: 'spec.tasks[0].replicas', message: 'must be greater than or equal to 0' }] });
   });
 
+  it("Volcano's webhook denial as the emulator answers it (400, a Status with an empty reason) → 422 with the webhook's message, once", async () => {
+    // A real denial, not a fault: Volcano refuses adding a task.
+    const job = emu.getJob(SEED_NAMESPACE, JOB)!;
+    const tasks = [...job.spec.tasks, { ...job.spec.tasks[0]!, name: 'extra' }];
+    const e = await failure(client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, JSON.stringify({ spec: { tasks } }), {}, d()));
+    expect(e).toMatchObject({ status: 422, code: 'cci-rejected', retryable: false });
+    expect(e.message).toBe('CCI refused the change: 400: admission webhook "validatejob.volcano.sh" denied the request: job updates may not add or remove tasks');
+    expect(e.errors).toBeUndefined();
+    expect(cciRequests().map((r) => r.status)).toEqual([400]);
+  });
+
+  it('a 403 webhook denial (policy webhooks such as Gatekeeper) is 422 too, not a credentials problem; a plain 403 stays 502', async () => {
+    const denied = 'admission webhook "validation.gatekeeper.sh" denied the request: [must-have-owner] you must provide labels: {"owner"}';
+    emu.addFault({ method: 'PATCH', action: { type: 'status', status: 403, body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 403, reason: 'Forbidden', message: denied }) } });
+    const e = await failure(client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, '{"metadata":{"labels":{"a":"b"}}}', {}, d()));
+    expect(e).toMatchObject({ status: 422, code: 'cci-rejected', retryable: false });
+    expect(e.message).toBe(`CCI refused the change: 403 (Forbidden): ${denied}`);
+    emu.addFault({ method: 'PATCH', action: { type: 'status', status: 403, message: 'jobs.batch.volcano.sh "j" is forbidden: User "u" cannot patch resource "jobs"' } });
+    const rbac = await failure(client().patchJob(SEED_NAMESPACE, JOB, PATCH_TYPES.merge, '{"metadata":{"labels":{"a":"b"}}}', {}, d()));
+    expect(rbac).toMatchObject({ status: 502, code: 'cci-forbidden' });
+  });
+
+  it("a list's 400 (a continue token the apiserver will not take) says it was the list, not a change", async () => {
+    const e = await failure(client().listJobs(SEED_NAMESPACE, { limit: 1, continue: 'eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==' }, d()));
+    expect(e).toMatchObject({ status: 422, code: 'cci-rejected', retryable: false });
+    expect(e.message).toMatch(new RegExp(`^CCI refused the request for jobs of namespace "${SEED_NAMESPACE}": 400 \\(BadRequest\\): .*continue`));
+  });
+
   it('an answer that is not a Job (HTML, other JSON, a JobList) is a 502', async () => {
     emu.addFault({ action: { type: 'garbage', kind: 'html' } });
     expect(await failure(client().getJob(SEED_NAMESPACE, JOB, d()))).toMatchObject({ status: 502, code: 'cci-bad-answer' });

@@ -26,7 +26,7 @@ describe('AppError', () => {
   it.each([
     [400, 'Bad Request'], [401, 'Unauthorized'], [403, 'Forbidden'], [404, 'Not Found'], [405, 'Method Not Allowed'], [409, 'Conflict'],
     [413, 'Payload Too Large'], [415, 'Unsupported Media Type'], [422, 'Unprocessable Content'], [500, 'Internal Server Error'],
-    [502, 'Bad Gateway'], [503, 'Service Unavailable'], [504, 'Gateway Timeout'], [410, 'Error'], [418, 'Error'],
+    [502, 'Bad Gateway'], [503, 'Service Unavailable'], [504, 'Gateway Timeout'], [410, 'Gone'], [418, "I'm a Teapot"], [599, 'Error'],
   ])('title of %d is %s', (status, title) => expect(new AppError(status, 'c', 'd').title).toBe(title));
 });
 

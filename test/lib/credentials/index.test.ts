@@ -1,13 +1,16 @@
 /**
  * The precedence list: which credential kind an invocation gets, the configuration errors for
- * half a configuration, and fingerprints that change with any part of a credential.
+ * half a configuration, and fingerprints that change with any part of a credential; the whole pinned
+ * order with the Kubernetes kinds (KUBE_TOKEN or KUBE_CLIENT_CERT+KEY, then a kubeconfig, before IAM).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import type { ContextCredentials, Runtime } from '../../../lib/core/runtime';
-import { AUTHENTICATORS, resolveCciAuth } from '../../../lib/credentials';
+import { AUTHENTICATORS, resolveCciAuth as resolveCredential, resolveHuaweiAuth, type CciAuth, type Credential } from '../../../lib/credentials';
 import { akSkAuth } from '../../../lib/credentials/aksk';
 import { clearTokenCache } from '../../../lib/credentials/token-cache';
+import { kubeconfigText } from '../../../emulator/kubeconfig';
+import { clientCertificate } from '../../../emulator/tls';
 
 afterEach(() => clearTokenCache());
 
@@ -17,6 +20,13 @@ const rt = (env: Record<string, string>, contextCredentials?: ContextCredentials
   env: (k) => env[k],
   ...(contextCredentials ? { contextCredentials } : {}),
 });
+
+/** The credential itself (every kind but a kubeconfig in Secrets Manager resolves without a call). */
+function resolveCciAuth(r: Runtime): CciAuth {
+  const c = resolveCredential(r);
+  if (typeof c === 'function') throw new Error('expected a credential, got a deferred one');
+  return c;
+}
 
 const AKSK = { CCI_ACCESS_KEY: 'AK', CCI_SECRET_KEY: 'SK' };
 const TOKEN = { CCI_TOKEN: 'static-token' };
@@ -35,10 +45,12 @@ const configError = (fn: () => unknown): Error & { status: number; code: string 
 };
 
 describe('precedence (first configured wins)', () => {
-  it('is AK/SK, CCI_TOKEN, IAM password, the context\'s keys, the context\'s agency token', () => {
+  it('is AK/SK, CCI_TOKEN, Kubernetes credentials, a kubeconfig, IAM password, the context\'s keys, the context\'s agency token', () => {
     expect(AUTHENTICATORS.map((a) => a.name)).toEqual([
       'CCI_ACCESS_KEY/CCI_SECRET_KEY',
       'CCI_TOKEN',
+      'KUBE_TOKEN or KUBE_CLIENT_CERT/KUBE_CLIENT_KEY',
+      'KUBECONFIG_SECRET or KUBECONFIG_DATA',
       'IAM_DOMAIN/IAM_USER/IAM_PASSWORD/IAM_PROJECT or IAM_CREDENTIALS_SECRET',
       'a FunctionGraph agency (temporary keys)',
       'a FunctionGraph agency (token)',
@@ -148,5 +160,112 @@ describe('fingerprints', () => {
   it('are stable: the same configuration twice gives the same fingerprint', () => {
     expect(resolveCciAuth(rt(AKSK)).fingerprint).toBe(resolveCciAuth(rt({ ...AKSK })).fingerprint);
     expect(resolveCciAuth(rt({}, CONTEXT_KEYS)).fingerprint).toBe(resolveCciAuth(rt({}, { ...CONTEXT_KEYS })).fingerprint);
+  });
+});
+
+const cert = clientCertificate('valid');
+
+function runtime(vars: Record<string, string>, ctx?: ContextCredentials): Runtime {
+  return { requestId: 't', deadline: Deadline.after(1000), env: (k) => vars[k] || undefined, ...(ctx ? { contextCredentials: ctx } : {}) };
+}
+
+const kindOf = (c: Credential) => (typeof c === 'function' ? 'kubeconfig-secret' : c.kind);
+
+describe('precedence with Kubernetes credentials (the whole pinned order)', () => {
+  it('follows the pinned order', () => {
+    const vars: Record<string, string> = {
+      CCI_ACCESS_KEY: 'AK',
+      CCI_SECRET_KEY: 'SK',
+      CCI_TOKEN: 'cci-token',
+      KUBE_TOKEN: 'kube-token',
+      KUBE_CLIENT_CERT: cert.cert,
+      KUBE_CLIENT_KEY: cert.key,
+      KUBECONFIG_SECRET: 'kube/config',
+      KUBECONFIG_DATA: kubeconfigText({ server: 'https://k8s.example:6443', token: 'kc-token' }).replace('"insecure-skip-tls-verify": true', '"x": 1'),
+      IAM_DOMAIN: 'd',
+      IAM_USER: 'u',
+      IAM_PASSWORD: 'p',
+      IAM_PROJECT: 'cn-north-4',
+      IAM_CREDENTIALS_SECRET: 'iam/creds',
+    };
+    const ctx: ContextCredentials = { accessKey: 'TAK', secretKey: 'TSK', securityToken: 'st', agencyToken: 'agency' };
+    const order: Array<[string, string[]]> = [
+      ['aksk', ['CCI_ACCESS_KEY', 'CCI_SECRET_KEY']],
+      ['static-token', ['CCI_TOKEN']],
+      ['bearer-token', ['KUBE_TOKEN']],
+      ['client-certificate', ['KUBE_CLIENT_CERT', 'KUBE_CLIENT_KEY']],
+      ['kubeconfig-secret', ['KUBECONFIG_SECRET']],
+      ['bearer-token', ['KUBECONFIG_DATA']],
+      ['iam-token', ['IAM_CREDENTIALS_SECRET']],
+      ['iam-token', ['IAM_DOMAIN', 'IAM_USER', 'IAM_PASSWORD', 'IAM_PROJECT']],
+    ];
+    for (const [kind, remove] of order) {
+      expect(kindOf(resolveCredential(runtime(vars, ctx)))).toBe(kind);
+      for (const k of remove) delete vars[k];
+    }
+    // The context's temporary keys, then its agency token.
+    expect(kindOf(resolveCredential(runtime(vars, ctx)))).toBe('aksk');
+    expect(kindOf(resolveCredential(runtime(vars, { agencyToken: 'agency' })))).toBe('agency-token');
+    expect(() => resolveCredential(runtime(vars))).toThrow(/No CCI credentials configured: .*KUBE_TOKEN or KUBE_CLIENT_CERT\/KUBE_CLIENT_KEY; KUBECONFIG_SECRET or KUBECONFIG_DATA; IAM_/);
+  });
+
+  it('the kubeconfig names the kind: a client certificate when its user has no token', () => {
+    const data = kubeconfigText({ server: 'https://k8s.example:6443', clientCertificatePem: cert.cert, clientKeyPem: cert.key });
+    const auth = resolveCredential(runtime({ KUBECONFIG_DATA: data.replace('"insecure-skip-tls-verify": true', '"x": 1') }));
+    expect(kindOf(auth)).toBe('client-certificate');
+    expect(typeof auth !== 'function' && auth.server).toBe('https://k8s.example:6443');
+  });
+
+  it('KUBE_TOKEN with a client certificate sends both (kind: bearer token)', async () => {
+    const auth = resolveCredential(runtime({ KUBE_TOKEN: 'tok', KUBE_CLIENT_CERT: cert.cert, KUBE_CLIENT_KEY: cert.key }));
+    if (typeof auth === 'function') throw new Error('expected a credential');
+    expect(auth.kind).toBe('bearer-token');
+    expect(auth.tls?.cert).toBe(cert.cert);
+    expect(await auth.authorize({ method: 'GET', url: 'https://x', headers: { accept: 'a' } }, Deadline.after(100))).toEqual({ accept: 'a', authorization: 'Bearer tok' });
+  });
+
+  it.each([
+    [{ KUBE_CLIENT_CERT: cert.cert }, /KUBE_CLIENT_CERT and KUBE_CLIENT_KEY must be set together/],
+    [{ KUBE_CLIENT_KEY: cert.key, KUBE_TOKEN: 't' }, /KUBE_CLIENT_CERT and KUBE_CLIENT_KEY must be set together/],
+    [{ CCI_SECRET_KEY: 'sk' }, /CCI_ACCESS_KEY and CCI_SECRET_KEY must be set together/],
+    [{ KUBE_CLIENT_CERT: 'not a certificate', KUBE_CLIENT_KEY: cert.key }, /KUBE_CLIENT_CERT is neither PEM nor base64 of PEM/],
+    [{ KUBE_TOKEN: 'two words' }, /bearer token has bytes a header cannot carry/],
+    [{ IAM_USER: 'u', IAM_PASSWORD: 'p' }, /IAM password credentials are incomplete: IAM_DOMAIN, IAM_PROJECT not set/],
+  ])('half a configuration is an error: %o', (vars, message) => {
+    expect(() => resolveCredential(runtime(vars))).toThrow(message);
+  });
+
+  it('fingerprints differ with the token and the certificate, and hold neither', () => {
+    const fp = (vars: Record<string, string>) => {
+      const a = resolveCredential(runtime(vars));
+      if (typeof a === 'function') throw new Error('expected a credential');
+      return a.fingerprint;
+    };
+    const a = fp({ KUBE_TOKEN: 'token-a' });
+    expect(a).not.toBe(fp({ KUBE_TOKEN: 'token-b' }));
+    expect(a).not.toContain('token-a');
+    expect(fp({ KUBE_TOKEN: ' token-a\n' })).toBe(a);
+    const other = clientCertificate('expired');
+    expect(fp({ KUBE_CLIENT_CERT: cert.cert, KUBE_CLIENT_KEY: cert.key })).not.toBe(fp({ KUBE_CLIENT_CERT: other.cert, KUBE_CLIENT_KEY: other.key }));
+  });
+});
+
+describe('Huawei credentials for SMN (resolveHuaweiAuth)', () => {
+  it('skips Kubernetes credentials and takes the next Huawei kind in the same order', () => {
+    expect(resolveHuaweiAuth(rt({ KUBE_TOKEN: 'kube', CCI_TOKEN: 'cci' })).kind).toBe('static-token');
+    expect(resolveHuaweiAuth(rt({ KUBE_TOKEN: 'kube' }, { agencyToken: 'agency' })).kind).toBe('agency-token');
+    expect(resolveHuaweiAuth(rt({ CCI_ACCESS_KEY: 'ak', CCI_SECRET_KEY: 'sk', KUBE_TOKEN: 'kube' })).kind).toBe('aksk');
+  });
+
+  it('with only Kubernetes credentials: a configuration error naming what SMN needs', () => {
+    let err: unknown;
+    try {
+      resolveHuaweiAuth(rt({ KUBE_TOKEN: 'kube-secret-token' }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ status: 500, code: 'config' });
+    expect((err as Error).message).toMatch(/SWEEP_EVENTS_SMN_TOPIC_URN needs Huawei credentials/);
+    expect((err as Error).message).not.toMatch(/kube-secret-token/);
   });
 });

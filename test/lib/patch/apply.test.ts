@@ -10,6 +10,7 @@ import { PATCH_TYPES } from '../../../lib/cci/port';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
+import type { PodGroup } from '../../../lib/job/podgroup';
 import { applyPatchBody, applyRawPatch, DEFAULT_FIELD_MANAGER } from '../../../lib/patch/apply';
 
 interface PatchCall {
@@ -47,6 +48,9 @@ class FakeJobs implements JobApi {
     this.job.metadata.resourceVersion = String(Number(this.job.metadata.resourceVersion) + 1);
   }
   async listJobs(): Promise<VolcanoJobList> {
+    throw new Error('not used by apply');
+  }
+  async getPodGroup(): Promise<PodGroup> {
     throw new Error('not used by apply');
   }
   async getJob(): Promise<VolcanoJob> {

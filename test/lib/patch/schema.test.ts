@@ -1,7 +1,7 @@
 /** The PATCH body and queue message schemas (zod/mini), with our issue wording. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/core/errors';
-import { COUNT_RULE, isCount, isFieldManager, MAX_COUNT, parsePatchBody, parseQueueMessage, patchBodyOf } from '../../../lib/patch/schema';
+import { COUNT_RULE, isCount, isFieldManager, isResourceVersion, MAX_COUNT, parsePatchBody, parseQueueMessage, patchBodyOf } from '../../../lib/patch/schema';
 
 function caught(fn: () => unknown): AppError {
   try {
@@ -86,5 +86,14 @@ describe('PATCH body schema: edges', () => {
     const m = parseQueueMessage({ namespace: 'ns', name: 'j', replicas: { w: 2 }, dryRun: true });
     expect(patchBodyOf(m)).toEqual({ replicas: { w: 2 }, dryRun: true });
     expect(caught(() => parseQueueMessage({ namespace: 1, name: 'j', labels: {} })).errors![0]!.path).toBe('/namespace');
+  });
+});
+
+describe('resourceVersion preconditions', () => {
+  it('a stored version (positive, at most 19 digits, as etcd revisions are int64) passes; "0", "", signs, leading zeros, non-digits and numbers past uint64 do not', () => {
+    for (const ok of ['1', '7695210', '9223372036854775807', '9999999999999999999']) expect(isResourceVersion(ok)).toBe(true);
+    for (const bad of ['0', '', '00', '01', '-1', '+1', '1.0', '1e3', ' 1', 'abc', '99999999999999999999', '18446744073709551616', 7695210, null]) {
+      expect(isResourceVersion(bad)).toBe(false);
+    }
   });
 });

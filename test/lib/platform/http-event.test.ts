@@ -126,7 +126,10 @@ describe('HTTP event normalisation, more shapes', () => {
   it('path parameters read off the path must be valid percent-encoding (400)', () => {
     expect(() => parseHttpEvent({ httpMethod: 'GET', path: '/namespaces/ns/jobs/%E0%A4%A' })).toThrow(expect.objectContaining({ status: 400, code: 'invalid-path' }));
     expect(parseHttpEvent({ httpMethod: 'GET', rawPath: '/namespaces/ns/jobs/j/', requestContext: { http: { method: 'GET' } } }).pathParameters).toEqual({ namespace: 'ns', name: 'j' });
-    expect(parseHttpEvent({ httpMethod: 'GET', path: '/namespaces/ns/jobs' }).pathParameters).toEqual({});
+    // The collection route (listJobs) names the namespace only.
+    expect(parseHttpEvent({ httpMethod: 'GET', path: '/namespaces/ns/jobs' }).pathParameters).toEqual({ namespace: 'ns' });
+    expect(parseHttpEvent({ httpMethod: 'GET', path: '/stage/namespaces/n%2Ds/jobs/' }).pathParameters).toEqual({ namespace: 'n-s' });
+    expect(() => parseHttpEvent({ httpMethod: 'GET', path: '/namespaces/%E0%A4%A/jobs' })).toThrow(expect.objectContaining({ status: 400, code: 'invalid-path' }));
   });
 
   it('isHttpEvent: an httpMethod or requestContext.http.method, nothing else', () => {

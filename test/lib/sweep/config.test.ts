@@ -20,6 +20,22 @@ describe('sweep configuration', () => {
       labelSelector: 'app=x',
     });
   });
+  it('reads the notification topics', () => {
+    expect(
+      sweepConfigFrom(
+        env({
+          SWEEP_NAMESPACES: 'a',
+          SWEEP_EVENTS_TOPIC_ARN: ' arn:aws:sns:eu-west-1:123456789012:sweep-events.fifo ',
+          SWEEP_EVENTS_SMN_TOPIC_URN: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:sweep',
+          SMN_ENDPOINT: 'https://smn.example.com',
+        }),
+      ),
+    ).toMatchObject({
+      eventsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:sweep-events.fifo',
+      eventsSmnTopicUrn: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:sweep',
+      smnEndpoint: 'https://smn.example.com',
+    });
+  });
   it('the override wins over the variables', () => {
     expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_LABEL_SELECTOR: 'app=x' }), { namespaces: ['b'], labelSelector: '' })).toMatchObject({
       namespaces: ['b'],
@@ -32,6 +48,8 @@ describe('sweep configuration', () => {
     [{ SWEEP_NAMESPACES: '*' }, /not namespaces/],
     [{ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: 'soon' }, /SWEEP_STUCK_AFTER/],
     [{ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '0' }, /SWEEP_PAGE_SIZE/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_EVENTS_TOPIC_ARN: 'sweep-events' }, /SWEEP_EVENTS_TOPIC_ARN must be an SNS topic ARN/],
+    [{ SWEEP_NAMESPACES: 'a', SWEEP_EVENTS_TOPIC_ARN: 'arn:aws:sqs:eu-west-1:123456789012:q' }, /SWEEP_EVENTS_TOPIC_ARN/],
   ])('configuration error for %j', (vars, message) => {
     expect(() => sweepConfigFrom(env(vars as Record<string, string>))).toThrow(message);
   });

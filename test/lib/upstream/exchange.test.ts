@@ -1,13 +1,20 @@
 /**
  * One bounded HTTP exchange over real sockets: a tiny node:http server and raw TCP servers that
  * misbehave (never answer, answer half, reset), keep-alive reuse, and Retry-After parsing.
+ * Over TLS: one keep-alive agent per TLS configuration (sockets reused within one, never shared
+ * across two), the configured CA and server name honoured, and what another attempt cannot cure
+ * reported as `tls` (verification failures, keys that do not load), not `network`.
  */
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientCertificate, tlsMaterial } from '../../../emulator/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../emulator';
-import { exchange, retryAfterFromHeader, type UpstreamResult } from '../../../lib/upstream/exchange';
+import { exchange, retryAfterFromHeader, type TlsSettings, type UpstreamResult } from '../../../lib/upstream/exchange';
 
 interface Seen {
   method: string;
@@ -190,12 +197,12 @@ describe('exchange: failures are values, bounded in time', () => {
     expect(ftp).toEqual({ kind: 'network', message: 'unsupported protocol ftp:' });
   });
 
-  it('https: a server certificate nobody trusts is a network error, never a response', async () => {
+  it('https: a server certificate nobody trusts is a tls failure (not a retryable network error), never a response', async () => {
     const emu = await startEmulator({ port: 0, tls: true });
     try {
       const r = await exchange({ method: 'GET', url: `${emu.url}/version`, headers: {}, timeoutMs: 2_000 });
-      expect(r.kind).toBe('network');
-      expect(r.kind === 'network' && r.message).toMatch(/certificate|self[- ]signed|CERT|UNABLE/i);
+      expect(r.kind).toBe('tls');
+      expect(r.kind === 'tls' && r.message).toMatch(/certificate|self[- ]signed|CERT|UNABLE/i);
     } finally {
       await emu.close();
     }
@@ -218,5 +225,67 @@ describe('retryAfterFromHeader', () => {
   it('a negative number is not a delay', () => {
     // Date.parse('-5') is a valid (year -5) date in V8: it is in the past, so 0.
     expect(retryAfterFromHeader('-5') ?? 0).toBe(0);
+  });
+});
+
+describe('exchange over TLS', () => {
+  const { serverCa, server: serverPair } = tlsMaterial();
+  const OTHER_CA = readFileSync(join(__dirname, '../../../emulator/fixtures/tls/other-ca.pem'), 'utf8');
+  let srv: https.Server;
+  let url: string;
+  let connections = 0;
+  beforeAll(async () => {
+    srv = https.createServer({ key: serverPair.key, cert: serverPair.cert }, (_req, res) => res.end('ok'));
+    srv.on('secureConnection', () => connections++);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(srv.address() as AddressInfo).port}/x`;
+  });
+  afterAll(async () => {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  });
+
+  const call = (tls?: TlsSettings, target = url) => exchange({ method: 'GET', url: target, headers: {}, timeoutMs: 5_000, ...(tls ? { tls } : {}) });
+
+  it('trusts the configured CA, and reuses the connection of the same configuration', async () => {
+    const before = connections;
+    const good: TlsSettings = { id: 'good', ca: serverCa };
+    expect(await call(good)).toMatchObject({ kind: 'response', status: 200, text: 'ok' });
+    expect(await call(good)).toMatchObject({ kind: 'response', status: 200 });
+    expect(connections - before).toBe(1);
+  });
+
+  it('keeps configurations apart: a wrong CA fails even after the right one worked', async () => {
+    expect(await call({ id: 'good', ca: serverCa })).toMatchObject({ kind: 'response' });
+    const wrong = await call({ id: 'other', ca: OTHER_CA });
+    expect(wrong).toEqual({ kind: 'tls', message: expect.stringMatching(/^UNABLE_TO_VERIFY_LEAF_SIGNATURE: /) });
+    // No CA configured: the system store, which does not know the test CA.
+    expect(await call()).toMatchObject({ kind: 'tls' });
+    expect(await call({ id: 'good', ca: serverCa })).toMatchObject({ kind: 'response' });
+  });
+
+  it('checks the certificate against servername when given', async () => {
+    expect(await call({ id: 'sn-localhost', ca: serverCa, servername: 'localhost' })).toMatchObject({ kind: 'response' });
+    expect(await call({ id: 'sn-other', ca: serverCa, servername: 'kubernetes.default' })).toMatchObject({
+      kind: 'tls',
+      message: expect.stringMatching(/^ERR_TLS_CERT_ALTNAME_INVALID/),
+    });
+  });
+
+  it('a key that does not load is a tls failure, whose message holds no key bytes', async () => {
+    const c = clientCertificate('valid');
+    const mismatch = await call({ id: 'mismatch', ca: serverCa, cert: c.cert, key: clientCertificate('unknown-ca').key });
+    expect(mismatch).toMatchObject({ kind: 'tls', message: expect.stringMatching(/^ERR_OSSL_X509_KEY_VALUES_MISMATCH/) });
+    const garbage = await call({ id: 'garbage', ca: serverCa, cert: c.cert, key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' });
+    expect(garbage).toMatchObject({ kind: 'tls' });
+    expect(JSON.stringify([mismatch, garbage])).not.toMatch(/BEGIN|AAAA/);
+  });
+
+  it('a refused connection stays a network failure (retryable)', async () => {
+    const closed = https.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    expect(await call({ id: 'good', ca: serverCa }, `https://127.0.0.1:${port}/`)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^ECONNREFUSED/) });
   });
 });
