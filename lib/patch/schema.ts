@@ -1,13 +1,11 @@
 /**
- * The PATCH body (HTTP) and queue message schemas: one definition, shared by both paths.
- * zod/mini keeps the bundle small; issues are turned into `{path, message}` pairs ourselves
- * because mini's default messages are generic.
+ * The PATCH body (HTTP) and queue message schemas: one definition, shared by both paths, typed
+ * from the shape (lib/core/schema.ts; why not zod here is said there). Every field is a predicate
+ * with a message that says exactly what is expected.
  */
-import * as z from 'zod/mini';
 import { badRequest } from '../core/errors';
-import { formatIssues } from '../core/issues';
-import { isJsonObject } from '../core/json';
 import { lazy } from '../core/lazy';
+import { entries, optional, strictObject, value, type Infer } from '../core/schema';
 
 export const MAX_COUNT = 2_147_483_647;
 
@@ -23,21 +21,6 @@ export const isResourceVersion = (v: unknown): v is string => typeof v === 'stri
 export const RV_RULE = 'must be a positive decimal string';
 
 /**
- * A JSON object whose values each pass `valid`, with one issue per bad entry. Not `z.record`: it
- * rebuilds the object on `{}`, where a key such as `__proto__` sets the prototype instead of
- * making an entry (the key vanishes, or an inherited property appears). This keeps the object
- * JSON.parse made, whose keys are all own properties, and consumers read it with Object.entries
- * or as a Map, never by indexing with a caller's key.
- */
-function entries<V>(valid: (v: unknown) => boolean, message: string) {
-  return z.custom<Record<string, V>>(isJsonObject, { error: 'must be an object' }).check(
-    z.check<Record<string, V>>((ctx) => {
-      for (const [key, v] of Object.entries(ctx.value)) if (!valid(v)) ctx.issues.push({ code: 'custom', message, input: v, path: [key] });
-    }),
-  );
-}
-
-/**
  * Kubernetes' fieldManager rule (apimachinery ValidateFieldManager): at most 128 bytes (Go's
  * `len`), every rune printable (Go's unicode.IsPrint: letters, marks, numbers, punctuation,
  * symbols and the ASCII space).
@@ -45,36 +28,33 @@ function entries<V>(valid: (v: unknown) => boolean, message: string) {
 export const FIELD_MANAGER_RULE = 'must be 1 to 128 bytes of printable characters';
 export const isFieldManager = (v: string) => Buffer.byteLength(v) <= 128 && /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u.test(v);
 
-/** A value `valid` accepts, typed `T`, with `message` otherwise: one zod type (custom) for every field keeps the bundle small. */
-const value = <T>(valid: (v: unknown) => boolean, message: string) => z.custom<T>(valid, { error: message });
-
 function patchFields() {
-  // Custom checks with their own messages rather than z.number()/z.int()/z.string()/z.regex():
-  // the same checks, several KB less bundle, and messages that say exactly what is expected.
   const NullableStringMap = entries<string | null>((v) => v === null || typeof v === 'string', 'must be a string (or null to remove it)');
   return {
-    labels: z.optional(NullableStringMap),
-    annotations: z.optional(NullableStringMap),
-    replicas: z.optional(entries<number>(isCount, COUNT_RULE)),
-    minAvailable: z.optional(value<number>(isCount, COUNT_RULE)),
-    resourceVersion: z.optional(value<string>(isResourceVersion, RV_RULE)),
-    dryRun: z.optional(value<boolean>((v) => typeof v === 'boolean', 'must be true or false')),
-    fieldManager: z.optional(value<string>((v) => typeof v === 'string' && isFieldManager(v), FIELD_MANAGER_RULE)),
+    labels: optional(NullableStringMap),
+    annotations: optional(NullableStringMap),
+    replicas: optional(entries<number>(isCount, COUNT_RULE)),
+    minAvailable: optional(value<number>(isCount, COUNT_RULE)),
+    resourceVersion: optional(value<string>(isResourceVersion, RV_RULE)),
+    dryRun: optional(value<boolean>((v) => typeof v === 'boolean', 'must be true or false')),
+    fieldManager: optional(value<string>((v) => typeof v === 'string' && isFieldManager(v), FIELD_MANAGER_RULE)),
   };
 }
 
-const buildPatchBodySchema = () => z.strictObject(patchFields());
-const buildQueueMessageSchema = () => {
+function queueFields() {
   const name = value<string>((v) => typeof v === 'string', 'must be a string');
-  return z.strictObject({ namespace: name, name, ...patchFields() });
-};
+  return { namespace: name, name, ...patchFields() };
+}
+
+const buildPatchBodySchema = () => strictObject(patchFields());
+const buildQueueMessageSchema = () => strictObject(queueFields());
 
 /** The PATCH body; the queue message is the same plus `namespace` and `name`. */
 export const patchBodySchema = lazy(buildPatchBodySchema);
 export const queueMessageSchema = lazy(buildQueueMessageSchema);
 
-export type PatchBody = z.infer<ReturnType<typeof buildPatchBodySchema>>;
-export type QueueMessage = z.infer<ReturnType<typeof buildQueueMessageSchema>>;
+export type PatchBody = Infer<ReturnType<typeof patchFields>>;
+export type QueueMessage = Infer<ReturnType<typeof queueFields>>;
 
 function requireChange(body: PatchBody): void {
   if (body.labels === undefined && body.annotations === undefined && body.replicas === undefined && body.minAvailable === undefined) {
@@ -85,17 +65,17 @@ function requireChange(body: PatchBody): void {
 }
 
 export function parsePatchBody(value: unknown): PatchBody {
-  const r = patchBodySchema().safeParse(value);
-  if (!r.success) throw badRequest('invalid-body', 'The body does not match the PATCH schema', formatIssues(r.error.issues));
-  requireChange(r.data);
-  return r.data;
+  const r = patchBodySchema().parse(value);
+  if (!r.ok) throw badRequest('invalid-body', 'The body does not match the PATCH schema', r.issues);
+  requireChange(r.value);
+  return r.value;
 }
 
 export function parseQueueMessage(value: unknown): QueueMessage {
-  const r = queueMessageSchema().safeParse(value);
-  if (!r.success) throw badRequest('invalid-body', 'The message does not match the queue message schema', formatIssues(r.error.issues));
-  requireChange(r.data);
-  return r.data;
+  const r = queueMessageSchema().parse(value);
+  if (!r.ok) throw badRequest('invalid-body', 'The message does not match the queue message schema', r.issues);
+  requireChange(r.value);
+  return r.value;
 }
 
 /** The PATCH part of a queue message. */
