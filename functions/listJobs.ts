@@ -5,7 +5,7 @@
  * with the `continue` token. The query is checked before CCI is called (400 naming the parameter).
  */
 import { cciClientFor } from '../lib/cci/setup';
-import { AppError } from '../lib/core/errors';
+import { AppError, badRequest } from '../lib/core/errors';
 import { viewOf } from '../lib/http/middleware/query';
 import { httpFunction } from '../lib/http/shell';
 import { parseListQuery } from '../lib/job/list-query';
@@ -23,6 +23,12 @@ export const handler = httpFunction(
           throw new AppError(410, 'continue-expired', 'The continue token has expired (CCI answered 410 Expired): start the listing over without "continue"', {
             retryable: false,
           });
+        }
+        // A token that passed our alphabet check but that CCI cannot decode is the caller's input (400), not a refused change.
+        if (err instanceof AppError && err.status === 422 && query.continue !== undefined && /continue/i.test(err.message)) {
+          throw badRequest('invalid-query', `CCI refused the continue token (${err.message}); pass the "continue" value of a previous answer unchanged, or start over without it`, [
+            { path: '/query/continue', message: 'is not a continue token CCI issued' },
+          ]);
         }
         throw err;
       });

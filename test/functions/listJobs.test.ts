@@ -154,6 +154,20 @@ describe.each<Platform>(['aws', 'functiongraph'])('listJobs on %s', (platform) =
     expect((await callHttp(list, platform, 'listJobs', { namespace: BIG, query: [['limit', '10']] })).statusCode).toBe(200);
   });
 
+  it('400: a printable continue token CCI cannot decode (padded base64) names the parameter, not a refused change', async () => {
+    env();
+    const list = await coldHandler('listJobs');
+    const first = await callHttp(list, platform, 'listJobs', { namespace: BIG, query: [['limit', '10']] });
+    const token: string = first.json.continue;
+    // What a client that re-encodes with padding would send: printable, but not the raw URL-safe base64 the apiserver issued.
+    const padded = `${token}=`;
+    const res = await callHttp(list, platform, 'listJobs', { namespace: BIG, query: [['limit', '10'], ['continue', padded]] });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.json.errors).toEqual([{ path: '/query/continue', message: 'is not a continue token CCI issued' }]);
+    expect(res.json.detail).toMatch(/continue key is not valid/);
+  });
+
   it('400: bad selectors, limits and continue tokens, each named, without calling CCI', async () => {
     env();
     const list = await coldHandler('listJobs');
