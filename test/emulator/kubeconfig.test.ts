@@ -3,8 +3,8 @@
  * kubeconfig `npm start` writes, loaded by @kubernetes/client-node, and CustomObjectsApi get, paged
  * and filtered list, merge and JSON patches and dryRun over real HTTP with a bearer token.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/tmp';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiException, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ function client(token = DEFAULT_STATIC_TOKENS[0]!): CustomObjectsApi {
 
 describe('kubeconfig for the local stack', () => {
   it('writes a 0600 file that client-node loads, pointing at the emulator with its token and namespace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+    const dir = tempDir('kubeconfig-');
     const path = writeKubeconfig(join(dir, '.local', 'kubeconfig'), { server: t.emu.url, token: 'local-dev-token', namespace: NS });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const kc = new KubeConfig();

@@ -7,9 +7,9 @@
  * `--package` output folder: serverless-esbuild's `.esbuild/` work folder and `.serverless/` in
  * the checkout are left to whoever else is packaging at the same time.
  */
+import { tempDir } from '../support/tmp';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -31,7 +31,7 @@ function packageEnv(): NodeJS.ProcessEnv {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sls-package-'));
+  dir = tempDir('sls-package-');
   // Everything the service may refer to (sources, esbuild plugins, ...), minus build output.
   for (const entry of readdirSync(ROOT)) {
     if (SKIP.has(entry)) continue;

@@ -3,8 +3,8 @@
  * (the SDK clients it may use in its own node_modules), and the packaged getJob answers an APIG
  * event with an agency token from the context, without IAM.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/tmp';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -18,7 +18,7 @@ import { answer, httpEvent, TEST_SECRET } from '../support/http-events';
 
 let packaged: Awaited<ReturnType<typeof packageFunctionGraph>>;
 let emu: Emulator;
-const out = mkdtempSync(join(tmpdir(), 'fg-package-'));
+const out = tempDir('fg-package-');
 
 beforeAll(async () => {
   packaged = await packageFunctionGraph(join(out, 'zips'));

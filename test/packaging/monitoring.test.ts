@@ -6,9 +6,9 @@
  * copy of the service: stage `prod` (its own topic and an e-mail subscription through params), stage
  * `dev` with an existing topic named in the shell, and stage `qa` with neither.
  */
+import { tempDir } from '../support/tmp';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,7 +36,7 @@ function packageStage(args: string[], extraEnv: Record<string, string>, out: str
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sls-monitoring-'));
+  dir = tempDir('sls-monitoring-');
   for (const entry of readdirSync(ROOT)) {
     if (SKIP.has(entry)) continue;
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });

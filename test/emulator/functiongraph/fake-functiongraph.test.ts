@@ -4,9 +4,9 @@
  * shape, validates what the real API validates for the fields the deploy sends, records requests,
  * and refuses on demand.
  */
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../../support/tmp';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulator/functiongraph/fake-functiongraph';
 import { signRequest } from '../../../lib/credentials/aksk-signer';
@@ -17,9 +17,10 @@ let fake: FakeFunctionGraph;
 let zipB64: string;
 
 beforeAll(async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'fg-fake-')), 'f.zip');
+  const path = join(tempDir('fg-fake-'), 'f.zip');
   await writeZip(path, [{ name: 'index.js', data: 'exports.handler = async () => 1;' }]);
   zipB64 = readFileSync(path).toString('base64');
+  rmSync(dirname(path), { recursive: true, force: true });
 });
 beforeEach(async () => {
   fake = await startFakeFunctionGraph(CREDS);

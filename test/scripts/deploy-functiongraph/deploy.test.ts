@@ -3,8 +3,8 @@
  * client (real HTTP, real AK/SK signatures) and the real zips: what a first deploy creates, that a
  * second one writes nothing, that a change touches only what changed, that a dry run only reads.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../support/tmp';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulator/functiongraph/fake-functiongraph';
@@ -16,12 +16,12 @@ import { readServiceSettings } from '../../../scripts/deploy-functiongraph/servi
 import { readZip, writeZip } from '../../../scripts/zip-files';
 
 // The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
-process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+process.env.HOME = tempDir('fg-home-');
 
 const AK = 'TESTAKFUNCTIONGRAPH01';
 const SK = 'test-secret-key-never-printed';
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
-const dir = mkdtempSync(join(tmpdir(), 'fg-deploy-'));
+const dir = tempDir('fg-deploy-');
 let zips: Map<string, Buffer>;
 let fake: FakeFunctionGraph;
 

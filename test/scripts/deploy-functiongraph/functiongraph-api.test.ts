@@ -3,16 +3,16 @@
  * the exact function found among similar names and across pages, refusals carrying the API's
  * error_code / error_msg, and the SDK's logger muted.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../../support/tmp';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulator/functiongraph/fake-functiongraph';
 import { FunctionGraphRefusal, SdkFunctionGraphApi, type FunctionConfig } from '../../../scripts/deploy-functiongraph/functiongraph-api';
 import { writeZip } from '../../../scripts/zip-files';
 
 // The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
-process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+process.env.HOME = tempDir('fg-home-');
 
 const CREDS = { ak: 'APITESTAK', sk: 'api-test-sk', projectId: 'proj0001' };
 let zip: Buffer;
@@ -32,9 +32,10 @@ const config = (name: string): FunctionConfig => ({
 });
 
 beforeAll(async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'fg-api-')), 'f.zip');
+  const path = join(tempDir('fg-api-'), 'f.zip');
   await writeZip(path, [{ name: 'index.js', data: 'exports.handler = async () => 1;' }]);
   zip = readFileSync(path);
+  rmSync(dirname(path), { recursive: true, force: true });
 });
 beforeEach(async () => {
   fake = await startFakeFunctionGraph({ accessKey: CREDS.ak, secretKey: CREDS.sk, projectId: CREDS.projectId });

@@ -4,8 +4,8 @@
  * refusals, and no secret (SK, security token, encrypted variable values) anywhere in what is
  * printed, the SDK's own logging (console, process streams) included.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../support/tmp';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeFunctionGraph, type FakeFunctionGraph } from '../../../emulator/functiongraph/fake-functiongraph';
@@ -13,7 +13,7 @@ import { main } from '../../../scripts/deploy-functiongraph/main';
 import { writeZip } from '../../../scripts/zip-files';
 
 // The SDK writes ~/.huaweicloud/application_id when it builds a client: keep that out of the real home.
-process.env.HOME = mkdtempSync(join(tmpdir(), 'fg-home-'));
+process.env.HOME = tempDir('fg-home-');
 
 const AK = 'MAINTESTAK0000000001';
 const SK = 'main-test-secret-key-SHOULD-NOT-APPEAR';
@@ -29,12 +29,13 @@ const consoleCalls: string[] = [];
 
 beforeAll(async () => {
   // Small stand-in zips: packaging itself is covered by deploy.test.ts and the packaging tests.
-  const dir = mkdtempSync(join(tmpdir(), 'fg-main-'));
+  const dir = tempDir('fg-main-');
   zips = new Map();
   for (const name of ['getJob', 'patchJob', 'patchFromQueue', 'sweepJobs', 'listJobs']) {
     await writeZip(join(dir, `${name}.zip`), [{ name: 'index.js', data: `exports.handler = async () => ${JSON.stringify(name)};` }]);
     zips.set(name, readFileSync(join(dir, `${name}.zip`)));
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   fake = await startFakeFunctionGraph({ accessKey: AK, secretKey: SK, projectId: PROJECT, securityToken: TOKEN });

@@ -2,15 +2,15 @@
  * serverless.yml as the deploy reads it: the real file (so a function added there is deployed to
  * FunctionGraph too) and a file using every variable form, CloudFormation tags included.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../support/tmp';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readServiceSettings, SERVERLESS_YML } from '../../../scripts/deploy-functiongraph/service-settings';
 
 function yml(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sls-yml-')), 'serverless.yml');
+  const file = join(tempDir('sls-yml-'), 'serverless.yml');
   writeFileSync(file, text);
   return file;
 }
