@@ -8,9 +8,10 @@ import { AppError } from '../core/errors';
 import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
+import { authorizedExchange } from '../credentials/authorized-exchange';
 import { parseJob, parseJobList, type VolcanoJob } from '../job/model';
 import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
-import { exchange, type TlsSettings } from '../upstream/exchange';
+import type { TlsSettings } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
 import { ANSWER_CHARS, type DiscardAnswer, type JobApi, type JobListPage, type ListOptions, type PatchContentType, type PatchOptions } from './port';
@@ -126,22 +127,13 @@ export class CciClient implements JobApi {
     const baseHeaders: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
     if (call.contentType) baseHeaders['content-type'] = call.contentType;
 
-    let authRetried = false;
-    const send = async (timeoutMs: number) => {
-      const headers = await this.auth.authorize({ method: call.method, url, headers: { ...baseHeaders }, body: call.body }, deadline);
-      return { headers, result: await exchange({ method: call.method, url, headers, body: call.body, timeoutMs, tls: this.tls }) };
-    };
+    const send = authorizedExchange(this.auth, { method: call.method, url, headers: baseHeaders, body: call.body, tls: this.tls }, deadline);
     return onError(
       this.backoff,
       deadline,
       retryTransient,
       async ({ timeoutMs }) => {
-        let { headers, result } = await send(timeoutMs);
-        if (result.kind === 'response' && result.status === 401 && !authRetried && this.auth.unauthorized(headers)) {
-          // A cached token was dropped: one more exchange with a fresh one, not counted as a retry.
-          authRetried = true;
-          ({ headers, result } = await send(Math.min(timeoutMs, deadline.remaining())));
-        }
+        const result = await send(timeoutMs);
         if (result.kind !== 'response') throw transientOf(result, timeoutMs);
         if (result.status >= 200 && result.status < 300) return result.text;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);

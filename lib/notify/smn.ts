@@ -10,7 +10,7 @@ import { mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError } from '../core/errors';
 import type { CciAuth } from '../credentials';
-import { exchange } from '../upstream/exchange';
+import { authorizedExchange } from '../credentials/authorized-exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, transientFailure, transientOf } from '../upstream/failure';
 import { BACKOFF, onError } from '../upstream/retry';
 import { NOTIFY_CONCURRENCY, type Notification, type Notifier, type NotifyResult } from './port';
@@ -49,21 +49,13 @@ export function smnNotifier(opts: SmnOptions): Notifier {
 
   async function publishOne(n: Notification, deadline: Deadline): Promise<void> {
     const body = JSON.stringify({ subject: n.subject, message: n.message });
-    let authRetried = false;
-    const send = async (timeoutMs: number) => {
-      const signed = await opts.auth.authorize({ method: 'POST', url, headers: { ...headers }, body }, deadline);
-      return { signed, result: await exchange({ method: 'POST', url, headers: signed, body, timeoutMs }) };
-    };
+    const send = authorizedExchange(opts.auth, { method: 'POST', url, headers, body }, deadline);
     await onError(
       BACKOFF.notify,
       deadline,
       retryTransient,
       async ({ timeoutMs }) => {
-        let { signed, result } = await send(timeoutMs);
-        if (result.kind === 'response' && result.status === 401 && !authRetried && opts.auth.unauthorized(signed)) {
-          authRetried = true;
-          ({ signed, result } = await send(Math.min(timeoutMs, deadline.remaining())));
-        }
+        const result = await send(timeoutMs);
         if (result.kind !== 'response') throw transientOf(result, timeoutMs);
         if (result.status >= 200 && result.status < 300) return;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
