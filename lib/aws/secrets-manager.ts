@@ -7,7 +7,7 @@
  * service it is for refused (so a rotated secret is read again).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Deadline } from '../core/deadline';
+import { abortAfter, type Deadline } from '../core/deadline';
 import { AppError } from '../core/errors';
 
 let clientPromise: Promise<{ client: SecretsManagerClient; GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand }> | undefined;
@@ -22,10 +22,9 @@ function secretsManager() {
 
 export async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {
   const { client, GetSecretValueCommand } = await secretsManager();
-  // AbortSignal.timeout takes whole milliseconds only (a fraction is a RangeError).
   const ms = deadline.remaining();
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(ms))) });
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: abortAfter(ms) });
     return out.SecretString;
   } catch (err) {
     const name = err instanceof Error ? err.name : 'Error';

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Deadline } from '../core/deadline';
+import { abortAfter, type Deadline } from '../core/deadline';
 import { BACKOFF, onError } from '../upstream/retry';
 
 export interface OutgoingMessage {
@@ -102,7 +102,7 @@ export async function sendMessages(queueUrl: string, messages: readonly Outgoing
                   ...(m.deduplicationId ? { MessageDeduplicationId: m.deduplicationId } : {}),
                 })),
               }),
-              { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))) },
+              { abortSignal: abortAfter(timeoutMs) },
             );
           } catch (err) {
             const reason = err instanceof Error ? `${err.name}: ${err.message}` : 'send failed';

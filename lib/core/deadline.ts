@@ -28,3 +28,11 @@ export class Deadline {
     return Math.max(0, this.endsAt - Date.now());
   }
 }
+
+/**
+ * An abort signal for a call bounded by `ms` (an attempt's share of the deadline). AbortSignal.timeout
+ * takes whole milliseconds only: a fraction, as deadlines usually leave, is a RangeError.
+ */
+export function abortAfter(ms: number): AbortSignal {
+  return AbortSignal.timeout(Math.max(1, Math.floor(ms)));
+}

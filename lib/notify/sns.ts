@@ -7,7 +7,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { mapLimited } from '../core/concurrency';
-import type { Deadline } from '../core/deadline';
+import { abortAfter, type Deadline } from '../core/deadline';
 import { BACKOFF, onError } from '../upstream/retry';
 import { NOTIFY_CONCURRENCY, type Notification, type Notifier, type NotifyResult } from './port';
 
@@ -48,7 +48,7 @@ export function snsNotifier(topicArn: string): Notifier {
                   ...(fifo && n.groupId ? { MessageGroupId: n.groupId } : {}),
                   ...(fifo && n.deduplicationId ? { MessageDeduplicationId: n.deduplicationId } : {}),
                 }),
-                { abortSignal: AbortSignal.timeout(timeoutMs) },
+                { abortSignal: abortAfter(timeoutMs) },
               ),
             ({ last }) => last ?? new Error('not sent: no time left before the deadline'),
           );

@@ -1,6 +1,6 @@
 /** The time an invocation has left, minus the reserve for the answer. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Deadline } from '../../../lib/core/deadline';
+import { abortAfter, Deadline } from '../../../lib/core/deadline';
 
 afterEach(() => vi.useRealTimers());
 
@@ -26,5 +26,16 @@ describe('Deadline', () => {
     expect(Deadline.fromRemaining(1_000, 0).remaining()).toBe(1_000);
     expect(Deadline.fromRemaining(50).remaining()).toBe(0);
     expect(Deadline.fromRemaining(-5).remaining()).toBe(0);
+  });
+});
+
+describe('abortAfter', () => {
+  it('takes a fractional share of a deadline (AbortSignal.timeout alone throws a RangeError) and aborts after it', async () => {
+    expect(() => AbortSignal.timeout(2.5)).toThrow(RangeError);
+    const signal = abortAfter(2.5);
+    expect(signal.aborted).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(signal.aborted).toBe(true);
+    expect(abortAfter(0.2).aborted).toBe(false);
   });
 });
