@@ -215,6 +215,20 @@ export function invalidValue(field: string, value: unknown, detail: string): Fie
   return { type: 'FieldValueInvalid', field, body: `Invalid value: ${renderValue(value)}: ${detail}` };
 }
 
+/** The JSON type of a value as the CRD schema validator names it. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** CRD schema type error: `<f>: Invalid value: "<type>": <f> in body must be of type <want>: "<type>"`. */
+export function typeError(field: string, value: unknown, want: string): FieldError {
+  const t = typeName(value);
+  return invalidValue(field, t, `${field} in body must be of type ${want}: "${t}"`);
+}
+
 export function forbidden(field: string, detail: string): FieldError {
   return { type: 'FieldValueForbidden', field, body: `Forbidden: ${detail}` };
 }

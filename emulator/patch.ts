@@ -8,6 +8,7 @@
  */
 import * as fjpNs from 'fast-json-patch';
 import { badRequest, genericInvalid, HttpError, statusError } from './k8s-status';
+import { isJsonObject as isObj } from '../lib/core/json';
 
 const fjp: typeof fjpNs = (fjpNs as unknown as { default?: typeof fjpNs }).default ?? fjpNs;
 
@@ -36,10 +37,6 @@ export function patchTypeOf(contentType: string | undefined): PatchType | undefi
     default:
       return undefined;
   }
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function goTypeOf(v: unknown): string {

@@ -4,7 +4,8 @@
  * decides whether the client hears of it), and types, `minimum: 0` and `minItems: 1` are enforced with
  * 422 field errors. Fields inside a task's pod template are not pruned here (see emulator/README.md).
  */
-import { badRequest, type FieldError, invalidValue, notSupported } from './k8s-status';
+import { badRequest, type FieldError, invalidValue, notSupported, typeError } from './k8s-status';
+import { isJsonObject as isObj } from '../lib/core/json';
 
 const TOP = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const OBJECT_META = new Set([
@@ -56,10 +57,6 @@ const STATUS = new Set([
   'unknown',
   'version',
 ]);
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function pruneKeys(obj: Record<string, unknown>, known: ReadonlySet<string>, prefix: string, removed: string[]): void {
   for (const k of Object.keys(obj)) {
@@ -113,18 +110,6 @@ export function pruneAs(job: Record<string, unknown>, mode: FieldValidation): st
   const notes = removed.map((p) => `unknown field "${p.slice(1)}"`);
   if (mode === 'Strict') throw badRequest(`strict decoding error: ${notes.join(', ')}`);
   return notes;
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-function typeError(field: string, value: unknown, want: string): FieldError {
-  const t = typeName(value);
-  return invalidValue(field, t, `${field} in body must be of type ${want}: "${t}"`);
 }
 
 function intAtLeastZero(field: string, v: unknown, errs: FieldError[]): void {

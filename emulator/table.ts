@@ -6,6 +6,7 @@
  */
 import type { CrdDefinition, PrinterColumn } from './crds';
 import { statusError } from './k8s-status';
+import { isJsonObject as isObj } from '../lib/core/json';
 
 export interface MediaRange {
   type: string;
@@ -85,10 +86,6 @@ export function humanDuration(ms: number): string {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function lookup(obj: unknown, jsonPath: string): unknown {
   let cur = obj;

@@ -2,7 +2,8 @@
  * apimachinery label/annotation/name/ObjectMeta validation, and the rules the emulator applies to a
  * job being created (the create path stays 422-only: Volcano's create-time admission is not imitated).
  */
-import { type FieldError, invalidValue, required, tooLong } from './k8s-status';
+import { type FieldError, invalidValue, required, tooLong, typeError } from './k8s-status';
+import { isJsonObject as isPlainObject } from '../lib/core/json';
 
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QUALIFIED_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -101,23 +102,6 @@ export function labelValueErrors(value: string): string[] {
     );
   }
   return errs;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-/** CRD schema type error: `<f>: Invalid value: "<type>": <f> in body must be of type <want>: "<type>"`. */
-function typeError(field: string, value: unknown, want: string): FieldError {
-  const t = typeName(value);
-  return invalidValue(field, t, `${field} in body must be of type ${want}: "${t}"`);
 }
 
 export function validateLabels(labels: unknown, field = 'metadata.labels'): FieldError[] {

@@ -6,14 +6,11 @@
  * on dryRun too.
  */
 import { HttpError, statusBody } from './k8s-status';
+import { isJsonObject as isObj } from '../lib/core/json';
 
 export const WEBHOOK_NAME = 'validatejob.volcano.sh';
 
 type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function webhookDenial(message: string): HttpError {
   return new HttpError(400, JSON.stringify(statusBody(400, `admission webhook "${WEBHOOK_NAME}" denied the request: ${message}`)) + '\n');

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyAkSk } from '../aksk-verify';
+import { isJsonObject as isRecord } from '../../lib/core/json';
 
 export interface FakeFunctionGraphOptions {
   accessKey: string;
@@ -72,10 +73,6 @@ class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function str(v: unknown): string | undefined {

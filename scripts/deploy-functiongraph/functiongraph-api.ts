@@ -25,6 +25,7 @@ import {
   UpdateFunctionConfigRequestBody,
 } from '@huaweicloud/huaweicloud-sdk-functiongraph';
 import type { Credentials } from './inputs';
+import { isJsonObject as isRecord } from '../../lib/core/json';
 
 /** A function as FunctionGraph reports it (show-config). */
 export interface DeployedFunction {
@@ -92,9 +93,6 @@ export class FunctionGraphRefusal extends Error {
 
 type Json = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
