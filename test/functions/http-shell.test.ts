@@ -5,23 +5,14 @@
  * reaches an answer or a log line.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator';
 import { CLEAN_ENV, setEnv } from '../support/env';
-import { captureLogs, coldHandler } from '../support/harness';
+import { captureLogs, coldHandler, useEmulator } from '../support/harness';
 import { functionGraphContext, lambdaContext } from '../support/contexts';
 import { answer, httpEvent, SEED_NS, TEST_SECRET, type HttpEventOptions, type HttpFn, type Platform } from '../support/http-events';
 
-let emu: Emulator;
+const emu = useEmulator();
 let logs: ReturnType<typeof captureLogs>;
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
 beforeEach(() => {
-  emu.clearFaults();
-  emu.resetStats();
   setEnv({ ...CLEAN_ENV, CCI_ENDPOINT: emu.url, CCI_TOKEN: 'local-dev-token', ALLOWED_NAMESPACES: SEED_NS, WEBHOOK_SECRET: TEST_SECRET });
   logs = captureLogs();
 });

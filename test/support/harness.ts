@@ -2,7 +2,8 @@
  * Integration harness: a real emulator on an ephemeral port, handlers loaded as a cold module
  * (fresh module scope: empty token cache), invoked with events built from events/.
  */
-import { vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index';
 import { functionGraphContext, lambdaContext, type FgContextOptions } from './contexts';
 import { answer, httpEvent, type Answer, type HttpEventOptions, type HttpFn, type Platform } from './http-events';
 
@@ -39,4 +40,30 @@ export function captureLogs(): { lines: string[]; restore: () => void } {
     return true;
   });
   return { lines, restore: () => spy.mockRestore() };
+}
+
+/**
+ * A real emulator for the whole test file: started before its tests, closed after them, and with
+ * faults and counters cleared before each test. The returned object stands for the running
+ * emulator (it forwards to the instance started in `beforeAll`).
+ */
+export function useEmulator(opts: EmulatorOptions = { port: 0 }): Emulator {
+  let current: Emulator | undefined;
+  beforeAll(async () => {
+    current = await startEmulator(opts);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current!.clearFaults();
+    current!.resetStats();
+  });
+  return new Proxy({} as Emulator, {
+    get(_target, key) {
+      if (!current) throw new Error('the emulator starts in beforeAll: use it inside hooks and tests');
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

@@ -5,7 +5,7 @@
  * keeps retries fast; the attempt count is the preset's.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_NAMESPACE, startEmulator, type Emulator } from '../../../emulator';
+import { SEED_NAMESPACE } from '../../../emulator';
 import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
 import { ANSWER_CHARS } from '../../../lib/cci/port';
 import { Deadline } from '../../../lib/core/deadline';
@@ -13,21 +13,12 @@ import { AppError } from '../../../lib/core/errors';
 import { staticTokenAuth } from '../../../lib/credentials/static-token';
 import type { CciAuth } from '../../../lib/credentials/port';
 import type { Backoff } from '../../../lib/upstream/retry';
+import { useEmulator } from '../../support/harness';
 
 const TINY: Backoff = { steps: 3, durationMs: 1, factor: 1, jitter: 0, attemptTimeoutMs: 2_000 };
 const JOB = 'openmpi-hello-3-com';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.clearFaults();
-  emu.resetStats();
-});
+const emu = useEmulator();
 
 const client = (auth: CciAuth = staticTokenAuth('local-dev-token'), backoff = TINY) => new CciClient({ endpoint: `${emu.url}/`, auth, backoff });
 const d = (ms = 10_000) => Deadline.after(ms);

@@ -2,21 +2,13 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../emulator';
 import { AppError } from '../../../lib/core/errors';
 import { Deadline } from '../../../lib/core/deadline';
 import { clearSecretCache, iamSecretSource } from '../../../lib/credentials/iam-secret';
+import { useEmulator } from '../../support/harness';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
+const emu = useEmulator();
 beforeEach(() => {
-  emu.clearFaults();
-  emu.resetStats();
   clearSecretCache();
 });
 

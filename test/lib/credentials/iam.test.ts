@@ -1,21 +1,11 @@
 /** IAM password tokens from the emulator's IAM: the request, expiry parsing, refusals, retries, and the token key. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../emulator';
 import { AppError } from '../../../lib/core/errors';
 import { Deadline } from '../../../lib/core/deadline';
 import { iamPasswordSource, iamTokenKey, parseExpiresAt, requestProjectToken } from '../../../lib/credentials/iam';
+import { useEmulator } from '../../support/harness';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.clearFaults();
-  emu.resetStats();
-});
+const emu = useEmulator();
 
 const creds = { domain: 'demo-domain', user: 'demo-user', password: 'demo-password', project: 'cn-north-4' };
 
