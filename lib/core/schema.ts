@@ -3,8 +3,8 @@
  * predicates with their own messages, an object is strict (unknown keys are issues), and the
  * parsed type is inferred from the shape, so types still come from the schema. It replaces
  * zod/mini on these paths because there zod had become a shell around custom predicates that cost
- * ~14 KB of every patch bundle and ~1.7 ms of module load (measured); zod/mini stays where an input
- * has real structure and no budget pressure (the sweep's trigger override).
+ * ~14 KB of every patch bundle and ~1.7 ms of module load (measured); the sweep's trigger override,
+ * zod's last use, is a hand-written guard with the same wording (lib/sweep/config.ts).
  *
  * Issues are the contract's `{path, message}` with JSON-pointer paths. Objects are read with
  * Object.entries / Object.hasOwn only, so keys such as `__proto__` are data like any other, and the

@@ -3,10 +3,7 @@
  * `user_event`, or the input of an EventBridge rule) for the namespaces and the label selector.
  * A bad value fails the invocation with a clear message instead of sweeping something else.
  */
-import * as z from 'zod/mini';
 import { AppError, type FieldIssue } from '../core/errors';
-import { formatIssues } from '../core/issues';
-import { lazy } from '../core/lazy';
 import { splitList, type EnvLookup } from '../core/config';
 import { parseDuration } from '../core/duration';
 import { dns1123LabelErrors } from '../job/names';
@@ -98,13 +95,21 @@ function topicArn(raw: string | undefined): string | undefined {
   return arn;
 }
 
-/** The per-run override (TIMER `user_event`, a rule's constant input): checked, or a 400 naming the problem. */
-const overrideSchema = lazy(() =>
-  z.looseObject({
-  namespaces: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(1000))),
-  labelSelector: z.optional(z.string().check(z.maxLength(4096))),
-  }),
-);
+/** Bounds of the per-run override: a namespace list of 1 to 1,000 names, a selector of at most 4,096 characters. */
+const MAX_NAMESPACES = 1000;
+const MAX_SELECTOR = 4096;
+
+/** Unicode code points of `s` (a surrogate pair counts once, a lone surrogate as one): the unit of the selector's bound. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
 
 function invalid(errors: FieldIssue[]): AppError {
   return new AppError(400, 'invalid-sweep-override', 'The trigger\'s sweep override ("namespaces", "labelSelector") is invalid', {
@@ -113,15 +118,39 @@ function invalid(errors: FieldIssue[]): AppError {
   });
 }
 
+/**
+ * The per-run override (TIMER `user_event`, a rule's constant input): checked, or a 400 naming the
+ * problem. Other keys are ignored. A hand-written guard rather than a schema library, since it is
+ * two fields and the library was the largest part of the sweep's bundle; its issues keep the
+ * wording the project's schemas use ("must be a string", "must be <= 1000", ...). A list longer
+ * than the bound is one issue, not one per element; the names are checked as namespaces only once
+ * both fields have the right shape.
+ */
 export function parseOverride(value: Record<string, unknown>, path: string): SweepOverride {
-  const r = overrideSchema().safeParse(value);
-  if (!r.success) throw invalid(formatIssues(r.error.issues).map((i) => ({ ...i, path: path + i.path })));
-  const out: SweepOverride = {};
-  if (r.data.namespaces !== undefined) {
-    const issues = namespaceIssues(r.data.namespaces, `${path}/namespaces`);
-    if (issues.length > 0) throw invalid(issues);
-    out.namespaces = r.data.namespaces;
+  const { namespaces, labelSelector } = value;
+  const issues: FieldIssue[] = [];
+  if (namespaces !== undefined) {
+    const at = `${path}/namespaces`;
+    if (!Array.isArray(namespaces)) issues.push({ path: at, message: 'must be a array' });
+    else if (namespaces.length > MAX_NAMESPACES) issues.push({ path: at, message: `must be <= ${MAX_NAMESPACES}` });
+    else if (namespaces.length === 0) issues.push({ path: at, message: 'must be >= 1' });
+    else for (let i = 0; i < namespaces.length; i++) if (typeof namespaces[i] !== 'string') issues.push({ path: `${at}/${i}`, message: 'must be a string' });
   }
-  if (r.data.labelSelector !== undefined) out.labelSelector = r.data.labelSelector;
+  if (labelSelector !== undefined) {
+    const at = `${path}/labelSelector`;
+    if (typeof labelSelector !== 'string') issues.push({ path: at, message: 'must be a string' });
+    else if (labelSelector.length > MAX_SELECTOR && codePoints(labelSelector) > MAX_SELECTOR) {
+      issues.push({ path: at, message: `must be at most ${MAX_SELECTOR} characters` });
+    }
+  }
+  if (issues.length > 0) throw invalid(issues);
+  const out: SweepOverride = {};
+  if (namespaces !== undefined) {
+    const names = namespaces as string[];
+    const nameIssues = namespaceIssues(names, `${path}/namespaces`);
+    if (nameIssues.length > 0) throw invalid(nameIssues);
+    out.namespaces = [...names];
+  }
+  if (labelSelector !== undefined) out.labelSelector = labelSelector as string;
   return out;
 }

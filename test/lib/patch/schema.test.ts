@@ -1,4 +1,4 @@
-/** The PATCH body and queue message schemas (zod/mini), with our issue wording. */
+/** The PATCH body and queue message schemas (lib/core/schema.ts), with our issue wording. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/core/errors';
 import { COUNT_RULE, isCount, isFieldManager, isResourceVersion, MAX_COUNT, parsePatchBody, parseQueueMessage, patchBodyOf } from '../../../lib/patch/schema';

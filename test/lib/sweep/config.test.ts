@@ -110,6 +110,32 @@ describe('parseOverride', () => {
     expect(fails({ labelSelector: 'x'.repeat(4097) }).errors?.[0]?.path).toBe('/x/labelSelector');
     expect(fails({ namespaces: ['a', 'B'] }).errors?.map((e) => e.path)).toEqual(['/x/namespaces/1']);
   });
+  it('names each problem in the project\'s issue wording, in field order', () => {
+    const errors = (value: Record<string, unknown>) => fails(value).errors;
+    expect(errors({ namespaces: 'a', labelSelector: 1 })).toEqual([
+      { path: '/x/namespaces', message: 'must be a array' },
+      { path: '/x/labelSelector', message: 'must be a string' },
+    ]);
+    expect(errors({ namespaces: null })).toEqual([{ path: '/x/namespaces', message: 'must be a array' }]);
+    expect(errors({ namespaces: [] })).toEqual([{ path: '/x/namespaces', message: 'must be >= 1' }]);
+    expect(errors({ namespaces: [1, 'a', null] })).toEqual([
+      { path: '/x/namespaces/0', message: 'must be a string' },
+      { path: '/x/namespaces/2', message: 'must be a string' },
+    ]);
+    // Over the bound: one issue for the list, not one per element.
+    expect(errors({ namespaces: [...Array.from({ length: 1000 }, (_, i) => `n${i}`), 5] })).toEqual([{ path: '/x/namespaces', message: 'must be <= 1000' }]);
+    expect(errors({ labelSelector: 'x'.repeat(4097) })).toEqual([{ path: '/x/labelSelector', message: 'must be at most 4096 characters' }]);
+    // Names are checked as namespaces only once the shapes are right.
+    expect(errors({ namespaces: ['B'], labelSelector: 3 })).toEqual([{ path: '/x/labelSelector', message: 'must be a string' }]);
+    expect(errors({ namespaces: ['a', 'B'] })).toEqual([{ path: '/x/namespaces/1', message: expect.stringMatching(/^"B": a lowercase RFC 1123 label/) }]);
+  });
+  it('bounds the selector in code points: a surrogate pair is one character, a lone surrogate one too', () => {
+    const pair = '\u{1F600}';
+    expect(parseOverride({ labelSelector: pair.repeat(4096) }, '')).toEqual({ labelSelector: pair.repeat(4096) });
+    expect(fails({ labelSelector: pair.repeat(4097) }).errors).toEqual([{ path: '/x/labelSelector', message: 'must be at most 4096 characters' }]);
+    expect(parseOverride({ labelSelector: 'x'.repeat(4095) + pair }, '').labelSelector).toHaveLength(4097);
+    expect(fails({ labelSelector: '\ud800'.repeat(4097) }).errors?.[0]?.path).toBe('/x/labelSelector');
+  });
   it('a key such as __proto__ or constructor is not a namespace list', () => {
     const parsed = JSON.parse('{"__proto__":{"namespaces":["evil"]},"constructor":1}') as Record<string, unknown>;
     expect(parseOverride(parsed, '')).toEqual({});
