@@ -26,7 +26,13 @@ export const RV_RULE = 'must be a positive decimal string';
  * symbols and the ASCII space).
  */
 export const FIELD_MANAGER_RULE = 'must be 1 to 128 bytes of printable characters';
-export const isFieldManager = (v: string) => Buffer.byteLength(v) <= 128 && /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u.test(v);
+/**
+ * Built on first use, from a string: V8 checks a regex literal when the bundle is parsed, and this
+ * one's Unicode property classes cost ~1 ms of every cold start of the patch functions (measured),
+ * while only a request that names a fieldManager uses it.
+ */
+const printable = /* @__PURE__ */ lazy(() => new RegExp('^[\\p{L}\\p{M}\\p{N}\\p{P}\\p{S} ]+$', 'u'));
+export const isFieldManager = (v: string) => Buffer.byteLength(v) <= 128 && printable().test(v);
 
 function patchFields() {
   const NullableStringMap = entries<string | null>((v) => v === null || typeof v === 'string', 'must be a string (or null to remove it)');
@@ -49,9 +55,12 @@ function queueFields() {
 const buildPatchBodySchema = () => strictObject(patchFields());
 const buildQueueMessageSchema = () => strictObject(queueFields());
 
-/** The PATCH body; the queue message is the same plus `namespace` and `name`. */
-export const patchBodySchema = lazy(buildPatchBodySchema);
-export const queueMessageSchema = lazy(buildQueueMessageSchema);
+/**
+ * The PATCH body; the queue message is the same plus `namespace` and `name`. Marked pure so that a
+ * bundle using one drops the other (esbuild keeps a top-level call it cannot prove side-effect free).
+ */
+export const patchBodySchema = /* @__PURE__ */ lazy(buildPatchBodySchema);
+export const queueMessageSchema = /* @__PURE__ */ lazy(buildQueueMessageSchema);
 
 export type PatchBody = Infer<ReturnType<typeof patchFields>>;
 export type QueueMessage = Infer<ReturnType<typeof queueFields>>;
