@@ -5,7 +5,7 @@
  *   `queryStringParameters`, lower-cased `headers`, base64 bodies (`isBase64Encoded`, the APIG default).
  */
 import { AppError, badRequest } from '../core/errors';
-import { isJsonObject, type JsonObject } from '../core/json';
+import { hasLoneSurrogate, isJsonObject, type JsonObject } from '../core/json';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -111,6 +111,6 @@ export function parseHttpEvent(event: unknown): HttpRequest {
   };
   // Text no UTF-8 peer can carry (a lone surrogate) is refused before anything encodes it.
   const texts = [...Object.entries(req.headers), ...Object.entries(req.pathParameters), ...req.query, [typeof event.rawPath === 'string' ? event.rawPath : '', typeof event.path === 'string' ? event.path : '']];
-  if (texts.some((pair) => pair.some((t) => /\p{Cs}/u.test(t)))) throw badRequest('invalid-text', 'The path, a query parameter or a header holds invalid Unicode (a lone surrogate)');
+  if (texts.some((pair) => pair.some(hasLoneSurrogate))) throw badRequest('invalid-text', 'The path, a query parameter or a header holds invalid Unicode (a lone surrogate)');
   return req;
 }

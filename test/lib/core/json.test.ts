@@ -1,6 +1,6 @@
 /** The one plain-object check and the two JSON parse helpers. */
 import { describe, expect, it } from 'vitest';
-import { isJsonObject, jsonProblem, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
+import { hasLoneSurrogate, isJsonObject, jsonProblem, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonOrReason, tryParseJson } from '../../../lib/core/json';
 
 describe('isJsonObject', () => {
   it('objects only: not null, arrays or primitives', () => {
@@ -39,6 +39,14 @@ describe('parseJsonOrReason', () => {
 });
 
 const nested = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+
+describe('hasLoneSurrogate', () => {
+  it('is true exactly for text holding an unpaired surrogate, as /\\p{Cs}/u is', () => {
+    const texts = ['', 'abc', 'ü€', '\u{1F600}', '\ud83d\ude00x', '\ud800', '\udc00', 'a\ud800b', '\ude00\ud83d', '\ud83d\ud83d\ude00', '\ud83d\ude00\ude00', 'x'.repeat(1000) + '\udfff'];
+    for (const t of texts) expect(hasLoneSurrogate(t), JSON.stringify(t)).toBe(/\p{Cs}/u.test(t));
+    expect(texts.filter(hasLoneSurrogate)).toHaveLength(7);
+  });
+});
 
 describe('jsonProblem', () => {
   it('accepts ordinary values up to the depth limit', () => {
