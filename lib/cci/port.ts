@@ -4,7 +4,7 @@
  * tests may hand the features anything that satisfies it.
  */
 import type { Deadline } from '../core/deadline';
-import type { VolcanoJob, VolcanoJobList } from '../job/model';
+import type { JobPageScan, VolcanoJob, VolcanoJobList } from '../job/model';
 import type { PodGroup } from '../job/podgroup';
 
 export const PATCH_TYPES = {
@@ -34,20 +34,17 @@ export interface ListOptions {
  */
 export type DiscardAnswer = { discardAnswer: true };
 
-/**
- * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
- * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
- */
-export const ANSWER_CHARS: unique symbol = Symbol();
-
-/** A page of jobs as `listJobs` returns it. */
-export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };
-
 export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
-  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage>;
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
+  /**
+   * The same page read one job at a time, each handed to `visit` and then dropped (the sweep: a
+   * page's jobs never exist all at once). A job CCI answered badly later in the page fails the whole
+   * page (502), as it fails `listJobs`, after `visit` saw the jobs before it: gather per page.
+   */
+  scanJobs(namespace: string, opts: ListOptions, deadline: Deadline, visit: (job: VolcanoJob) => void): Promise<JobPageScan>;
   /**
    * A PodGroup (`scheduling.volcano.sh/v1beta1`) by name. CCI may not serve them: its 404 is the
    * AppError 404, its 403 the AppError 502 `cci-forbidden`, as for jobs.
