@@ -9,7 +9,7 @@ import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
 import { authorizedExchange } from '../credentials/authorized-exchange';
-import { parseJob, parseJobList, scanJobList, type JobPageScan, type VolcanoJob, type VolcanoJobList } from '../job/model';
+import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
 import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
 import type { TlsSettings, UpstreamResponse } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
@@ -86,18 +86,18 @@ export class CciClient implements JobApi {
     return this.read(listCall(namespace, opts), deadline, parseJobList, 'a JobList');
   }
 
-  async scanJobs(namespace: string, opts: ListOptions, deadline: Deadline, visit: (job: VolcanoJob) => void): Promise<JobPageScan> {
+  async readJobList<T>(namespace: string, opts: ListOptions, deadline: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
     const call = listCall(namespace, opts);
-    // The page is read through at once: its bytes go to a reused buffer (upstream/exchange BODY_POOL).
+    // Read through at once: the bytes go to a reused buffer (upstream/exchange BODY_POOL).
     const answer = await this.call(call, deadline, true);
-    let page: JobPageScan | undefined;
+    let value: T | undefined;
     try {
-      page = scanJobList(answer.body, visit);
+      value = read(answer.body);
     } finally {
       answer.release();
     }
-    if (!page) throw badAnswer(call, 'a JobList');
-    return page;
+    if (value === undefined) throw badAnswer(call, 'a JobList');
+    return value;
   }
 
   getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup> {

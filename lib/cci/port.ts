@@ -4,7 +4,7 @@
  * tests may hand the features anything that satisfies it.
  */
 import type { Deadline } from '../core/deadline';
-import type { JobPageScan, VolcanoJob, VolcanoJobList } from '../job/model';
+import type { VolcanoJob, VolcanoJobList } from '../job/model';
 import type { PodGroup } from '../job/podgroup';
 
 export const PATCH_TYPES = {
@@ -40,11 +40,12 @@ export interface JobApi {
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
   listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
   /**
-   * The same page read one job at a time, each handed to `visit` and then dropped (the sweep: a
-   * page's jobs never exist all at once). A job CCI answered badly later in the page fails the whole
-   * page (502), as it fails `listJobs`, after `visit` saw the jobs before it: gather per page.
+   * The same page, its answer handed to `read` as bytes rather than parsed here (the sweep reads it
+   * one job at a time: job/model scanJobList). The bytes sit in a buffer that serves the next
+   * answer once `read` returns: keep nothing that points into it. `read` answering undefined (not
+   * a JobList) is the 502 `listJobs` gives.
    */
-  scanJobs(namespace: string, opts: ListOptions, deadline: Deadline, visit: (job: VolcanoJob) => void): Promise<JobPageScan>;
+  readJobList<T>(namespace: string, opts: ListOptions, deadline: Deadline, read: (body: Buffer) => T | undefined): Promise<T>;
   /**
    * A PodGroup (`scheduling.volcano.sh/v1beta1`) by name. CCI may not serve them: its 404 is the
    * AppError 404, its 403 the AppError 502 `cci-forbidden`, as for jobs.

@@ -16,11 +16,11 @@ import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
 import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
-import { field, jobState, text, type VolcanoJob } from '../job/model';
+import { field, jobState, scanJobList, text, type VolcanoJob } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 /** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
-export type SweepClient = Pick<JobApi, 'scanJobs' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
+export type SweepClient = Pick<JobApi, 'readJobList' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
 
 /** One PodGroup read (both names included) gets at most this long: the reason is worth less than the sweep. */
 export const POD_GROUP_READ_MS = 3_000;
@@ -232,7 +232,9 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         // Each job is folded into the page's counts while the page is parsed: no page of jobs
         // exists at once, and only what the page adds (its writes, its rare events) outlives it.
         const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
-        const page = await opts.client.scanJobs(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, fold.visit);
+        const page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) =>
+          scanJobList(body, fold.visit),
+        );
         pages++;
         jobs += page.jobs;
         for (const [phase, n] of fold.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);

@@ -13,6 +13,7 @@ import { staticTokenAuth } from '../../../lib/credentials/static-token';
 import type { CciAuth } from '../../../lib/credentials/port';
 import type { Backoff } from '../../../lib/upstream/retry';
 import { useEmulator } from '../../support/harness';
+import { scanJobList } from '../../../lib/job/model';
 
 const TINY: Backoff = { steps: 3, durationMs: 1, factor: 1, jitter: 0, attemptTimeoutMs: 2_000 };
 const JOB = 'openmpi-hello-3-com';
@@ -63,31 +64,31 @@ describe('CciClient: calls', () => {
     expect(new URLSearchParams(cciRequests()[1]!.query).get('continue')).toBe(first.metadata!.continue);
   });
 
-  it('scanJobs visits the jobs listJobs returns, page by page, with the same continue token', async () => {
+  it('readJobList + scanJobList visit the jobs listJobs returns, page by page, with the same continue token', async () => {
     emu.createJobs('scan-ns', 5, { prefix: 's', labels: { app: 'y' } });
     const listed = await client().listJobs('scan-ns', { labelSelector: 'app=y', limit: 3 }, d());
     const seen: unknown[] = [];
-    const page = await client().scanJobs('scan-ns', { labelSelector: 'app=y', limit: 3 }, d(), (job) => seen.push(job));
+    const page = await client().readJobList('scan-ns', { labelSelector: 'app=y', limit: 3 }, d(), (b) => scanJobList(b, (job) => seen.push(job)));
     expect(seen).toEqual(listed.items);
     expect(page.jobs).toBe(3);
     expect(typeof page.continue).toBe('string');
     expect(page.bytes).toBeGreaterThan(JSON.stringify(listed.items).length);
     const rest: string[] = [];
-    const last = await client().scanJobs('scan-ns', { labelSelector: 'app=y', limit: 3, continue: page.continue! }, d(), (job) => rest.push(job.metadata.name));
+    const last = await client().readJobList('scan-ns', { labelSelector: 'app=y', limit: 3, continue: page.continue! }, d(), (b) => scanJobList(b, (job) => rest.push(job.metadata.name)));
     expect(rest).toEqual(['s-00003', 's-00004']);
     expect(last.continue || undefined).toBeUndefined();
   });
 
-  it('scanJobs refuses what listJobs refuses (502), and fails as it does (404)', async () => {
+  it('readJobList refuses what its reader refuses (502) and fails as listJobs does (404); the buffer goes back each time', async () => {
     for (const body of ['{"kind":"Job","metadata":{"name":"x"}}', '{"items":[{"kind":"Job","apiVersion":"v","metadata":{"name":"a"}},{"kind":"Status"}]}', '<html>']) {
       emu.addFault({ action: { type: 'status', status: 200, body } });
-      expect(await failure(client().scanJobs(SEED_NAMESPACE, {}, d(), () => {}))).toMatchObject({ status: 502, code: 'cci-bad-answer', message: expect.stringMatching(/not a JobList/) });
+      expect(await failure(client().readJobList(SEED_NAMESPACE, {}, d(), (b) => scanJobList(b, () => {})))).toMatchObject({ status: 502, code: 'cci-bad-answer', message: expect.stringMatching(/not a JobList/) });
     }
     emu.addFault({ method: 'GET', action: { type: 'status', status: 404, message: 'namespaces "gone" not found' } });
-    expect(await failure(client().scanJobs('gone', {}, d(), () => {}))).toMatchObject({ status: 404, message: expect.stringContaining('namespaces "gone" not found') });
+    expect(await failure(client().readJobList('gone', {}, d(), (b) => scanJobList(b, () => {})))).toMatchObject({ status: 404, message: expect.stringContaining('namespaces "gone" not found') });
     // The pooled buffer went back after each: the next page reads fine.
     const names: string[] = [];
-    await client().scanJobs(SEED_NAMESPACE, {}, d(), (job) => names.push(job.metadata.name));
+    await client().readJobList(SEED_NAMESPACE, {}, d(), (b) => scanJobList(b, (job) => names.push(job.metadata.name)));
     expect(names).toContain(JOB);
   });
 

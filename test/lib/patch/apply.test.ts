@@ -50,7 +50,7 @@ class FakeJobs implements JobApi {
   async listJobs(): Promise<VolcanoJobList> {
     throw new Error('not used by apply');
   }
-  async scanJobs(): Promise<never> {
+  async readJobList(): Promise<never> {
     throw new Error('not used by apply');
   }
   async getPodGroup(): Promise<PodGroup> {

@@ -7,24 +7,28 @@ import { nextPageLimit, POD_GROUP_READ_MS, runSweep, type SweepClient, type Swee
 import { eventBody } from '../../../lib/sweep/events';
 import type { PodGroup } from '../../../lib/job/podgroup';
 import { LAST_PHASE_ANNOTATION, STUCK_SINCE_ANNOTATION } from '../../../lib/sweep/rules';
-import { jobPhase, type JobPageScan, type VolcanoJob, type VolcanoJobList } from '../../../lib/job/model';
+import { jobPhase, type VolcanoJob, type VolcanoJobList } from '../../../lib/job/model';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const OLD = '2026-01-01T08:00:00Z';
 const RECENT = '2026-01-01T11:59:00Z';
 const silent = silentLogger();
 
+const JOB = { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' } as const;
+
 function mk(name: string, phase: string | undefined, ltt = RECENT, annotations?: Record<string, string>): VolcanoJob {
   return {
+    ...JOB,
     metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD, ...(annotations ? { annotations } : {}) },
     status: phase ? { state: { phase, lastTransitionTime: ltt } } : {},
   };
 }
 
-/** What CciClient.scanJobs makes of a list answer (`bytes`: the answer's size, by default its JSON's). */
-function pageOf(list: VolcanoJobList, visit: (job: VolcanoJob) => void, bytes = JSON.stringify(list).length): JobPageScan {
-  for (const job of list.items) visit(job);
-  return { jobs: list.items.length, continue: list.metadata?.continue, bytes };
+/** A list answer as CciClient.readJobList hands it over: its JSON's bytes to `read`, and a 502 for undefined. */
+function serve<T>(list: VolcanoJobList, read: (body: Buffer) => T | undefined): T {
+  const value = read(Buffer.from(JSON.stringify(list)));
+  if (value === undefined) throw new AppError(502, 'cci-bad-answer', 'CCI answered for jobs with something that is not a JobList', { retryable: false });
+  return value;
 }
 
 /** Serves fixed pages per namespace; tokens are page indexes. Records every call. */
@@ -44,8 +48,8 @@ class FakeClient implements SweepClient {
     const next = i + 1 < pages.length ? String(i + 1) : '';
     return { items: pages[i]!, metadata: { continue: next } };
   }
-  async scanJobs(ns: string, o: { continue?: string; limit?: number }, _d: Deadline, visit: (job: VolcanoJob) => void): Promise<JobPageScan> {
-    return pageOf(await this.listJobs(ns, o), visit);
+  async readJobList<T>(ns: string, o: { continue?: string; limit?: number }, _d: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
+    return serve(await this.listJobs(ns, o), read);
   }
   async patchJob(ns: string, name: string, _ct: string, patch: string): Promise<VolcanoJob> {
     this.hooks.onPatch?.(ns, name);
@@ -154,7 +158,7 @@ describe('runSweep', () => {
 
   it('a repeated continue token is a bad answer, not an endless loop', async () => {
     const client: SweepClient = {
-      scanJobs: async (_ns, _o, _d, visit) => pageOf({ items: [], metadata: { continue: 'same' } }, visit),
+      readJobList: async (_ns, _o, _d, read) => serve({ items: [], metadata: { continue: 'same' } }, read),
       patchJob: async () => mk('x', 'Running'),
     };
     const r = await runSweep(opts(client));
@@ -195,14 +199,14 @@ describe('runSweep', () => {
   it('sizes pages by memory: after a page of large jobs the next limit is what fits in pageBytes', async () => {
     const jobs = Array.from({ length: 60 }, (_, i) => mk(`j${String(i).padStart(2, '0')}`, 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' }));
     const lists: Array<number | undefined> = [];
-    // Serves `limit` jobs from the offset in the token; every job "weighs" 10,000 bytes.
+    // Serves `limit` jobs from the offset in the token; every job weighs a little over 10,000 bytes.
     const client: SweepClient = {
-      scanJobs: async (_ns, o, _d, visit) => {
+      readJobList: async (_ns, o, _d, read) => {
         lists.push(o.limit);
         const from = Number(o.continue ?? 0);
         const items = jobs.slice(from, from + o.limit!);
         const to = from + items.length;
-        return pageOf({ items, metadata: { continue: to < jobs.length ? String(to) : '' } }, visit, items.length * 10_000);
+        return serve({ items: items.map((j) => ({ ...j, pad: 'x'.repeat(10_000) })), metadata: { continue: to < jobs.length ? String(to) : '' } }, read);
       },
       patchJob: async () => mk('x', 'Running'),
     };
@@ -244,12 +248,9 @@ describe('runSweep', () => {
     const bad = [mk('b1', 'Pending', OLD), mk('b2', 'Failed', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })];
     const patches: string[] = [];
     const client: SweepClient = {
-      scanJobs: async (_ns, o, _d, visit) => {
-        if (!o.continue) return pageOf({ items: good, metadata: { continue: '1' } }, visit);
-        // Visits the first jobs of the page, then finds a bad one: the whole page fails, as CciClient does.
-        for (const job of bad) visit(job);
-        throw new AppError(502, 'cci-bad-answer', 'CCI answered for jobs of namespace "a" with something that is not a JobList', { retryable: false });
-      },
+      readJobList: async (_ns, o, _d, read) =>
+        // The second page holds a Status after two good jobs: the scan visits those, then refuses the page.
+        serve({ items: o.continue ? [...bad, { kind: 'Status', metadata: { name: 'x' } } as VolcanoJob] : good, metadata: { continue: '1' } }, read),
       patchJob: async (_ns, name) => {
         patches.push(name);
         return mk(name, 'Running');
@@ -279,7 +280,7 @@ describe('runSweep', () => {
 // Why a stuck job waits: state reason/message and the PodGroup, read once per job per sweep.
 
 function pgJob(name: string, phase: string, state: Record<string, string> = {}): VolcanoJob {
-  return { metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD }, status: { state: { phase, lastTransitionTime: OLD, ...state } } };
+  return { ...JOB, metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD }, status: { state: { phase, lastTransitionTime: OLD, ...state } } };
 }
 
 const gang = (message: string, at = '2026-01-01T09:00:00Z'): PodGroup => ({
@@ -307,8 +308,8 @@ class PodGroupClient implements SweepClient {
     const i = o.continue ? Number(o.continue) : 0;
     return { items: this.pages[i]!, metadata: { continue: i + 1 < this.pages.length ? String(i + 1) : '' } };
   }
-  async scanJobs(ns: string, o: { continue?: string }, _d: Deadline, visit: (job: VolcanoJob) => void): Promise<JobPageScan> {
-    return pageOf(await this.listJobs(ns, o), visit);
+  async readJobList<T>(ns: string, o: { continue?: string }, _d: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
+    return serve(await this.listJobs(ns, o), read);
   }
   async patchJob(): Promise<VolcanoJob> {
     return pgJob('x', 'Running');
@@ -390,7 +391,7 @@ describe('stuck entries say why', () => {
     const client = new PodGroupClient([jobs, [pgJob('c', 'Pending')]], { 'a-uid-a': gang('1'), 'b-uid-b': gang('2'), 'c-uid-c': gang('3') });
     const r = await runSweep(pgOpts(client, { maxPodGroupReads: 2 }));
     expect(r.stuck.map((s) => s.podGroup?.message)).toEqual(['1', '2', undefined]);
-    const bare: SweepClient = { scanJobs: client.scanJobs.bind(client), patchJob: client.patchJob.bind(client) };
+    const bare: SweepClient = { readJobList: client.readJobList.bind(client), patchJob: client.patchJob.bind(client) };
     const r2 = await runSweep(pgOpts(bare));
     expect(r2.stuck.every((s) => s.podGroup === undefined)).toBe(true);
   });
@@ -398,7 +399,7 @@ describe('stuck entries say why', () => {
 
 describe('odd and built-in phase names', () => {
   it('phases named constructor, __proto__, toString are counted like any other; odd fields are no crash', async () => {
-    const odd = { metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
+    const odd = { ...JOB, metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
     const client = new FakeClient({ a: [[mk('c1', 'constructor'), mk('c2', 'constructor'), mk('p', '__proto__'), mk('t', 'toString'), odd]] });
     const r = await runSweep(opts(client, { pageSize: 10 }));
     expect(JSON.stringify(r.phases)).toBe('{"constructor":2,"__proto__":1,"toString":1,"Unknown":1}');
