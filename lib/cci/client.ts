@@ -9,12 +9,12 @@ import type { Deadline } from '../core/deadline';
 import { tryParseJson } from '../core/json';
 import type { CciAuth } from '../credentials';
 import { authorizedExchange } from '../credentials/authorized-exchange';
-import { parseJob, parseJobList, type VolcanoJob } from '../job/model';
+import { parseJob, parseJobList, type VolcanoJob, type VolcanoJobList } from '../job/model';
 import { parsePodGroup, PODGROUP_API, type PodGroup } from '../job/podgroup';
-import type { TlsSettings } from '../upstream/exchange';
+import type { TlsSettings, UpstreamResponse } from '../upstream/exchange';
 import { describeFailure, isTransientStatus, parseUpstreamFailure, retryTransient, stopReason, transientFailure, transientOf, type UpstreamFailure } from '../upstream/failure';
 import { BACKOFF, onError, type Backoff } from '../upstream/retry';
-import { ANSWER_CHARS, type DiscardAnswer, type JobApi, type JobListPage, type ListOptions, type PatchContentType, type PatchOptions } from './port';
+import type { DiscardAnswer, JobApi, ListOptions, PatchContentType, PatchOptions } from './port';
 
 export { PATCH_TYPES, type PatchContentType } from './port';
 
@@ -82,26 +82,22 @@ export class CciClient implements JobApi {
     return this.read(call, deadline, parseJob, 'a Job');
   }
 
-  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage> {
-    return this.read(
-      {
-        method: 'GET',
-        path: namespacedPath(API, namespace, 'jobs'),
-        query: {
-          labelSelector: opts.labelSelector,
-          limit: opts.limit?.toString(),
-          continue: opts.continue,
-        },
-        subject: `jobs of namespace "${namespace}"`,
-      },
-      deadline,
-      (value, text) => {
-        const list: JobListPage | undefined = parseJobList(value);
-        if (list) list[ANSWER_CHARS] = text.length;
-        return list;
-      },
-      'a JobList',
-    );
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList> {
+    return this.read(listCall(namespace, opts), deadline, parseJobList, 'a JobList');
+  }
+
+  async readJobList<T>(namespace: string, opts: ListOptions, deadline: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
+    const call = listCall(namespace, opts);
+    // Read through at once: the bytes go to a reused buffer (upstream/exchange BODY_POOL).
+    const answer = await this.call(call, deadline, true);
+    let value: T | undefined;
+    try {
+      value = read(answer.body);
+    } finally {
+      answer.release();
+    }
+    if (value === undefined) throw badAnswer(call, 'a JobList');
+    return value;
   }
 
   getPodGroup(namespace: string, name: string, deadline: Deadline): Promise<PodGroup> {
@@ -110,15 +106,13 @@ export class CciClient implements JobApi {
   }
 
   /** One call whose answer must be what `parse` accepts (502 otherwise: a proxy's page, a Status). */
-  private async read<T>(call: Call, deadline: Deadline, parse: (value: unknown, text: string) => T | undefined, what: string): Promise<T> {
-    const text = await this.call(call, deadline);
-    const value = parse(tryParseJson(text), text);
-    // Known not to be what was asked for: asking again gets the same answer, so a queue message is not retried for it.
-    if (!value) throw new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`, { retryable: false });
+  private async read<T>(call: Call, deadline: Deadline, parse: (value: unknown) => T | undefined, what: string): Promise<T> {
+    const value = parse(tryParseJson((await this.call(call, deadline)).text));
+    if (!value) throw badAnswer(call, what);
     return value;
   }
 
-  private async call(call: Call, deadline: Deadline): Promise<string> {
+  private async call(call: Call, deadline: Deadline, reuseBody?: boolean): Promise<UpstreamResponse> {
     let url = this.endpoint + call.path;
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) qs.append(k, v);
@@ -127,7 +121,7 @@ export class CciClient implements JobApi {
     const baseHeaders: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
     if (call.contentType) baseHeaders['content-type'] = call.contentType;
 
-    const send = authorizedExchange(this.auth, { method: call.method, url, headers: baseHeaders, body: call.body, tls: this.tls }, deadline);
+    const send = authorizedExchange(this.auth, { method: call.method, url, headers: baseHeaders, body: call.body, tls: this.tls, reuseBody }, deadline);
     return onError(
       this.backoff,
       deadline,
@@ -135,7 +129,7 @@ export class CciClient implements JobApi {
       async ({ timeoutMs }) => {
         const result = await send(timeoutMs);
         if (result.kind !== 'response') throw transientOf(result, timeoutMs);
-        if (result.status >= 200 && result.status < 300) return result.text;
+        if (result.status >= 200 && result.status < 300) return result;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);
         if (result.status === 401) {
           throw new AppError(502, 'cci-credentials-refused', `CCI refused our credentials (${this.auth.kind}) for ${call.subject}: ${describeFailure(failure)}${this.auth.refused ?? ''}`, {
@@ -155,6 +149,19 @@ export class CciClient implements JobApi {
       },
     );
   }
+}
+
+/** Known not to be what was asked for: asking again gets the same answer, so a queue message is not retried for it. */
+const badAnswer = (call: Call, what: string) =>
+  new AppError(502, 'cci-bad-answer', `CCI answered for ${call.subject} with something that is not ${what}`, { retryable: false });
+
+function listCall(namespace: string, opts: ListOptions): Call {
+  return {
+    method: 'GET',
+    path: namespacedPath(API, namespace, 'jobs'),
+    query: { labelSelector: opts.labelSelector, limit: opts.limit?.toString(), continue: opts.continue },
+    subject: `jobs of namespace "${namespace}"`,
+  };
 }
 
 const namespacedPath = (api: string, namespace: string, rest: string) => `/apis/${api}/namespaces/${encodeURIComponent(namespace)}/${rest}`;

@@ -34,20 +34,18 @@ export interface ListOptions {
  */
 export type DiscardAnswer = { discardAnswer: true };
 
-/**
- * On a list answer from the client: the length of its JSON text. Lets the sweep size its pages by
- * memory (a page of large jobs gets a smaller `limit`); a symbol, so it never reaches JSON output.
- */
-export const ANSWER_CHARS: unique symbol = Symbol();
-
-/** A page of jobs as `listJobs` returns it. */
-export type JobListPage = VolcanoJobList & { [ANSWER_CHARS]?: number };
-
 export interface JobApi {
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & DiscardAnswer, deadline: Deadline): Promise<VolcanoJob | undefined>;
   patchJob(namespace: string, name: string, contentType: PatchContentType, patch: string, opts: PatchOptions & { discardAnswer?: false }, deadline: Deadline): Promise<VolcanoJob>;
-  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<JobListPage>;
+  listJobs(namespace: string, opts: ListOptions, deadline: Deadline): Promise<VolcanoJobList>;
+  /**
+   * The same page, its answer handed to `read` as bytes rather than parsed here (the sweep reads it
+   * one job at a time: job/model scanJobList). The bytes sit in a buffer that serves the next
+   * answer once `read` returns: keep nothing that points into it. `read` answering undefined (not
+   * a JobList) is the 502 `listJobs` gives.
+   */
+  readJobList<T>(namespace: string, opts: ListOptions, deadline: Deadline, read: (body: Buffer) => T | undefined): Promise<T>;
   /**
    * A PodGroup (`scheduling.volcano.sh/v1beta1`) by name. CCI may not serve them: its 404 is the
    * AppError 404, its 403 the AppError 502 `cci-forbidden`, as for jobs.

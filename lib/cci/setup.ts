@@ -28,6 +28,7 @@ export function cciClientFor(rt: Runtime): JobApi {
     patchJob: (async (ns: string, name: string, type: PatchContentType, patch: string, opts: PatchOptions, d: Deadline) =>
       (await connect(d)).patchJob(ns, name, type, patch, opts, d)) as JobApi['patchJob'],
     listJobs: async (ns, opts, d) => (await connect(d)).listJobs(ns, opts, d),
+    readJobList: async (ns, opts, d, read) => (await connect(d)).readJobList(ns, opts, d, read),
     getPodGroup: async (ns, name, d) => (await connect(d)).getPodGroup(ns, name, d),
   };
 }

@@ -9,7 +9,8 @@
  * upstream answer, and zod would be the largest part of the getJob bundle. Inputs from callers
  * (PATCH bodies, queue messages) are zod schemas (lib/patch/schema.ts).
  */
-import { isJsonObject, nestedDeeperThan, type JsonObject } from '../core/json';
+import { isJsonObject, nestedDeeperThan, tryParseJson, type JsonObject } from '../core/json';
+import { splitArrayField } from '../core/json-split';
 
 export type VolcanoTask = JsonObject;
 
@@ -48,8 +49,13 @@ export const tasksOf = (job: VolcanoJob): VolcanoTask[] => {
 /** Deeper than this, an answer is not a Job we can walk or answer with (JSON.stringify recurses). */
 const MAX_ANSWER_DEPTH = 1000;
 
+/** A Job but for the depth rule, which the caller has checked or checks next. */
+function isJobShape(v: unknown): v is VolcanoJob {
+  return isDict(v) && v.kind === 'Job' && typeof v.apiVersion === 'string' && typeof field(v.metadata, 'name') === 'string';
+}
+
 function isJob(v: unknown): v is VolcanoJob {
-  return isDict(v) && v.kind === 'Job' && typeof v.apiVersion === 'string' && typeof field(v.metadata, 'name') === 'string' && !nestedDeeperThan(v, MAX_ANSWER_DEPTH);
+  return isJobShape(v) && !nestedDeeperThan(v, MAX_ANSWER_DEPTH);
 }
 
 /** `Job` objects only: a Status, a JobList or an HTML page from a proxy is not a Job. */
@@ -61,6 +67,40 @@ export function parseJobList(value: unknown): VolcanoJobList | undefined {
   if (!isDict(value) || !Array.isArray(value.items) || !value.items.every(isJob)) return undefined;
   if (value.metadata !== undefined && !(isDict(value.metadata) && (value.metadata.continue === undefined || typeof value.metadata.continue === 'string'))) return undefined;
   return value as VolcanoJobList;
+}
+
+/** A page of jobs as the sweep reads it: how many were handed to `visit`, and the server's continue token. */
+export interface JobPageScan {
+  jobs: number;
+  continue: string | undefined;
+  /** The answer's size in bytes (the sweep sizes its next page by it). */
+  bytes: number;
+}
+
+/**
+ * A JobList answer read one job at a time: each job is parsed, checked as `parseJobList` checks it
+ * and handed to `visit`, and nothing of it is kept here, so a page's jobs never exist all at once
+ * (see core/json-split). Undefined exactly where `parseJobList` of the whole text is undefined;
+ * then `visit` may have seen some of the page's jobs, so what it gathers must be dropped with the page.
+ */
+export function scanJobList(bytes: Buffer, visit: (job: VolcanoJob) => void): JobPageScan | undefined {
+  const split = splitArrayField(bytes, 'items');
+  if (!split) {
+    const list = parseJobList(tryParseJson(bytes.toString('utf8')));
+    if (!list) return undefined;
+    for (const job of list.items) visit(job);
+    return { jobs: list.items.length, continue: list.metadata?.continue, bytes: bytes.length };
+  }
+  const envelope = parseJobList(tryParseJson(split.envelope));
+  if (!envelope) return undefined;
+  const at = split.elements;
+  for (let k = 0; k < at.length; k += 3) {
+    const job = tryParseJson(bytes.toString('utf8', at[k], at[k + 1]));
+    // The scan counted the job's nesting: the same rule as nestedDeeperThan, without walking the job.
+    if (!isJobShape(job) || at[k + 2]! > MAX_ANSWER_DEPTH) return undefined;
+    visit(job);
+  }
+  return { jobs: at.length / 3, continue: envelope.metadata?.continue, bytes: bytes.length };
 }
 
 export const jobState = (job: VolcanoJob): JsonObject | undefined => dict(field(job.status, 'state'));

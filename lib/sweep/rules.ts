@@ -103,5 +103,20 @@ export function observeJob(job: VolcanoJob, namespace: string, nowMs: number, st
 
 /** The merge patch that writes annotation changes and touches nothing else. */
 export function annotationPatch(changes: Record<string, string | null>): string {
-  return JSON.stringify({ metadata: { annotations: changes } });
+  const keys = Object.keys(changes);
+  const phase = changes[LAST_PHASE_ANNOTATION];
+  // The common write (a phase recorded, nothing else: every job of a first sweep) is one text per
+  // phase, shared by every job waiting for its write, rather than one copy each.
+  if (keys.length !== 1 || typeof phase !== 'string') return JSON.stringify({ metadata: { annotations: changes } });
+  let patch = phasePatches.get(phase);
+  if (patch === undefined) {
+    patch = JSON.stringify({ metadata: { annotations: changes } });
+    if (phasePatches.size >= MAX_SHARED_PATCHES) phasePatches.delete(phasePatches.keys().next().value!);
+    phasePatches.set(phase, patch);
+  }
+  return patch;
 }
+
+/** Volcano has ten phases; a CCI with odd ones still gets a bounded cache. */
+const MAX_SHARED_PATCHES = 64;
+const phasePatches = new Map<string, string>();

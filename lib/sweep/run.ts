@@ -8,19 +8,19 @@
  * fails (403, 404, 5xx after retries) is listed in `failures` and leaves the others alone; it
  * does not make the sweep incomplete, as running again would not help.
  */
-import { ANSWER_CHARS, DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
-import { mapLimited } from '../core/concurrency';
+import { DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
+import { gate, mapLimited } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
 import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
-import { field, jobState, text } from '../job/model';
+import { field, jobState, scanJobList, text, type VolcanoJob } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 /** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
-export type SweepClient = Pick<JobApi, 'listJobs' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
+export type SweepClient = Pick<JobApi, 'readJobList' | 'patchJob'> & Partial<Pick<JobApi, 'getPodGroup'>>;
 
 /** One PodGroup read (both names included) gets at most this long: the reason is worth less than the sweep. */
 export const POD_GROUP_READ_MS = 3_000;
@@ -58,18 +58,24 @@ export interface SweepOptions {
   now: Date;
   deadline: Deadline;
   log: Logger;
-  /** `limit` of each list call, at most (see `pageChars`). */
+  /** `limit` of each list call, at most (see `pageBytes`). */
   pageSize: number;
   /**
    * Target size of one list answer, in JSON characters (default 256 Ki): after each page the next
    * `limit` is what fits at that page's size per job, within min(10, pageSize)..pageSize. Pages in
    * flight are then bounded by memory, not by count: a fleet of large jobs gets smaller pages.
    */
-  pageChars?: number;
+  pageBytes?: number;
   /** Namespaces listed at the same time. */
   concurrency: number;
   /** Annotation patches in flight per namespace (default 8). */
   patchConcurrency?: number;
+  /**
+   * Annotation patches in flight over all namespaces (default 8). Each write holds a request and its
+   * answer; with many in flight, they outlive young-generation collections and are promoted, so the
+   * old generation grows with the writes (a first sweep writes every job) rather than staying flat.
+   */
+  writesInFlight?: number;
   /** PodGroup reads in flight per namespace (default 4). */
   podGroupConcurrency?: number;
   /** Jobs whose PodGroup one sweep reads at most, over all namespaces (default 500): later stuck jobs go without. */
@@ -117,12 +123,14 @@ export interface SweepReport {
 }
 
 
-export const DEFAULT_PAGE_CHARS = 256 * 1024;
+export const DEFAULT_WRITES_IN_FLIGHT = 8;
 
-/** The next page's `limit` after a page of `jobs` jobs whose answer was `answerChars` long. */
-export function nextPageLimit(current: number, jobs: number, answerChars: number | undefined, pageSize: number, pageChars: number): number {
-  if (answerChars === undefined || answerChars <= 0 || jobs === 0) return current;
-  const fits = Math.floor((pageChars * jobs) / answerChars);
+export const DEFAULT_PAGE_BYTES = 256 * 1024;
+
+/** The next page's `limit` after a page of `jobs` jobs whose answer was `answerBytes` long. */
+export function nextPageLimit(current: number, jobs: number, answerBytes: number | undefined, pageSize: number, pageBytes: number): number {
+  if (answerBytes === undefined || answerBytes <= 0 || jobs === 0) return current;
+  const fits = Math.floor((pageBytes * jobs) / answerBytes);
   return Math.max(Math.min(10, pageSize), Math.min(pageSize, fits));
 }
 
@@ -148,6 +156,8 @@ interface Shared {
   annotations: { written: number; failed: number; skipped: number };
   /** PodGroup reads left for this sweep. */
   podGroupBudget: number;
+  /** Passes every annotation write, over all namespaces (`writesInFlight`). */
+  writeGate: <R>(work: () => Promise<R>) => Promise<R>;
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
@@ -160,6 +170,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     lowOnTime: () => opts.deadline.remaining() < low,
     annotations: { written: 0, failed: 0, skipped: 0 },
     podGroupBudget: opts.maxPodGroupReads ?? 500,
+    writeGate: gate(opts.writesInFlight ?? DEFAULT_WRITES_IN_FLIGHT),
   };
   const namespaces = [...new Set(opts.namespaces)];
   const results = await mapLimited(namespaces, opts.concurrency, async (ns) => {
@@ -218,60 +229,22 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
           log.warn('sweep cut short by the deadline', { pages, jobs });
           return result('partial');
         }
-        const page = await opts.client.listJobs(
-          namespace,
-          { labelSelector: opts.labelSelector, limit, continue: token },
-          opts.deadline,
+        // Each job is folded into the page's counts while the page is parsed: no page of jobs
+        // exists at once, and only what the page adds (its writes, its rare events) outlives it.
+        const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
+        const page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) =>
+          scanJobList(body, fold.visit),
         );
         pages++;
-        const writes: Array<{ name: string; patch: string }> = [];
-        const pageStuck: StuckOnPage[] = [];
-        for (const job of page.items) {
-          jobs++;
-          const seen = observeJob(job, namespace, shared.nowMs, opts.stuckAfterMs);
-          const phase = seen.phase ?? NO_PHASE;
-          phases.set(phase, (phases.get(phase) ?? 0) + 1);
-          const name = job.metadata.name;
-          if (seen.stuck) {
-            stuck.push(seen.stuck);
-            pageStuck.push({ entry: seen.stuck, uid: text(job.metadata.uid) });
-          }
-          if (seen.transition) {
-            transitions.set(name, seen.transition);
-            events.set(`t/${name}`, {
-              type: 'transition',
-              namespace,
-              name,
-              uid: text(job.metadata.uid),
-              from: seen.transition.from,
-              to: seen.transition.to,
-              at: text(field(jobState(job), 'lastTransitionTime')) || opts.now.toISOString(),
-            });
-          }
-          if (seen.newlyStuck && seen.stuck) {
-            const event: SweepEvent = {
-              type: 'stuck',
-              namespace,
-              name,
-              uid: text(job.metadata.uid),
-              from: seen.stuck.phase,
-              to: seen.stuck.phase,
-              at: opts.now.toISOString(),
-              since: seen.stuck.since,
-            };
-            if (seen.stuck.reason) event.reason = seen.stuck.reason;
-            if (seen.stuck.message) event.message = seen.stuck.message;
-            events.set(`s/${name}`, event);
-            pageStuck.at(-1)!.event = event;
-          }
-          if (seen.annotations) writes.push({ name, patch: annotationPatch(seen.annotations) });
-        }
+        jobs += page.jobs;
+        for (const [phase, n] of fold.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);
+        for (const s of fold.stuck) stuck.push(s.entry);
+        for (const [name, t] of fold.transitions) transitions.set(name, t);
+        for (const [key, event] of fold.events) events.set(key, event);
         // Only the server's continue token says whether more follows, never the page's size.
-        // Read before the writes: nothing of the page is referenced across the awaits below, so the
-        // parsed page dies young instead of being promoted while its annotations are written.
-        const next = page.metadata?.continue || undefined;
-        limit = nextPageLimit(limit, page.items.length, page[ANSWER_CHARS], opts.pageSize, opts.pageChars ?? DEFAULT_PAGE_CHARS);
-        await Promise.all([writeAnnotations(namespace, writes, shared, log), describeStuck(namespace, pageStuck, podGroups, shared, log)]);
+        const next = page.continue || undefined;
+        limit = nextPageLimit(limit, page.jobs, page.bytes, opts.pageSize, opts.pageBytes ?? DEFAULT_PAGE_BYTES);
+        await Promise.all([writeAnnotations(namespace, fold.writeNames, fold.writePatches, shared, log), describeStuck(namespace, fold.stuck, podGroups, shared, log)]);
         if (next !== undefined && next === token) {
           throw new AppError(502, 'cci-bad-answer', `CCI returned the same continue token twice for namespace "${namespace}"`);
         }
@@ -297,17 +270,23 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
 }
 
 /** Annotation writes never fail the sweep: a failed one is counted and tried again next time. */
-async function writeAnnotations(namespace: string, writes: Array<{ name: string; patch: string }>, shared: Shared, log: Logger): Promise<void> {
-  if (writes.length === 0) return;
+async function writeAnnotations(namespace: string, names: readonly string[], patches: readonly string[], shared: Shared, log: Logger): Promise<void> {
+  if (names.length === 0) return;
   const { opts, annotations } = shared;
-  await mapLimited(writes, opts.patchConcurrency ?? 8, async ({ name, patch }) => {
-    if (shared.lowOnTime()) {
-      annotations.skipped++;
-      return;
-    }
+  await mapLimited(names, opts.patchConcurrency ?? 8, async (name, i) => {
+    const patch = patches[i]!;
     try {
       // The patched job is not read: its answer is not parsed (10,000 first-sight writes, 10,000 bodies).
-      await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: DEFAULT_FIELD_MANAGER, discardAnswer: true }, opts.deadline);
+      // Time is checked once the write has its slot: waiting for one may have used it up.
+      const wrote = await shared.writeGate(async () => {
+        if (shared.lowOnTime()) return false;
+        await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: DEFAULT_FIELD_MANAGER, discardAnswer: true }, opts.deadline);
+        return true;
+      });
+      if (!wrote) {
+        annotations.skipped++;
+        return;
+      }
       annotations.written++;
     } catch (err) {
       const e = toAppError(err);
@@ -317,6 +296,72 @@ async function writeAnnotations(namespace: string, writes: Array<{ name: string;
       log.warn('annotation write failed', { job: name, status: e.status, code: e.code, detail: e.message });
     }
   });
+}
+
+/**
+ * What one page adds to its namespace, gathered job by job while the page is parsed and taken
+ * over only once the whole page was read (a bad job later in the page drops the page). Per job,
+ * nothing outlives the visit unless the job needs a write or an event: a steady sweep keeps no
+ * per-job object at all, and a first sweep keeps a name and a shared patch text per write.
+ */
+class PageFold {
+  readonly phases = new Map<string, number>();
+  readonly stuck: StuckOnPage[] = [];
+  readonly transitions: Array<[string, Transition]> = [];
+  readonly events: Array<[string, SweepEvent]> = [];
+  readonly writeNames: string[] = [];
+  readonly writePatches: string[] = [];
+
+  constructor(
+    private readonly namespace: string,
+    private readonly nowMs: number,
+    private readonly stuckAfterMs: number,
+    private readonly nowIso: string,
+  ) {}
+
+  readonly visit = (job: VolcanoJob): void => {
+    const { namespace } = this;
+    const seen = observeJob(job, namespace, this.nowMs, this.stuckAfterMs);
+    const phase = seen.phase ?? NO_PHASE;
+    this.phases.set(phase, (this.phases.get(phase) ?? 0) + 1);
+    const name = job.metadata.name;
+    if (seen.stuck) this.stuck.push({ entry: seen.stuck, uid: text(job.metadata.uid) });
+    if (seen.transition) {
+      this.transitions.push([name, seen.transition]);
+      this.events.push([
+        `t/${name}`,
+        {
+          type: 'transition',
+          namespace,
+          name,
+          uid: text(job.metadata.uid),
+          from: seen.transition.from,
+          to: seen.transition.to,
+          at: text(field(jobState(job), 'lastTransitionTime')) || this.nowIso,
+        },
+      ]);
+    }
+    if (seen.newlyStuck && seen.stuck) {
+      const event: SweepEvent = {
+        type: 'stuck',
+        namespace,
+        name,
+        uid: text(job.metadata.uid),
+        from: seen.stuck.phase,
+        to: seen.stuck.phase,
+        at: this.nowIso,
+        since: seen.stuck.since,
+      };
+      if (seen.stuck.reason) event.reason = seen.stuck.reason;
+      if (seen.stuck.message) event.message = seen.stuck.message;
+      this.events.push([`s/${name}`, event]);
+      this.stuck.at(-1)!.event = event;
+    }
+    if (seen.annotations) {
+      this.writeNames.push(name);
+      this.writePatches.push(annotationPatch(seen.annotations));
+    }
+  };
 }
 
 interface StuckOnPage {

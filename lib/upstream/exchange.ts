@@ -34,6 +34,11 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** For https:// URLs. */
   tls?: TlsSettings;
+  /**
+   * The caller reads the answer at once and calls `release()`: the body is copied into a reused
+   * scratch buffer instead of a new one (see BODY_POOL).
+   */
+  reuseBody?: boolean;
 }
 
 /** The one thing callers read from response headers; `Headers` satisfies it too. */
@@ -42,10 +47,70 @@ export interface HeaderLookup {
 }
 
 export type UpstreamResult =
-  | { kind: 'response'; status: number; headers: HeaderLookup; text: string }
+  | UpstreamResponse
   | { kind: 'timeout' }
   | { kind: 'network'; message: string }
   | { kind: 'tls'; message: string };
+
+/**
+ * Scratch buffers for answers that are read at once and dropped (`reuseBody`: the sweep's pages).
+ * A new buffer per page is external memory that only a full collection frees, and a sweep that
+ * keeps little on the heap runs few of those: a fleet's pages would pile up (27 MiB at 40,000
+ * jobs). Reused, they stay at one buffer per page in flight. Bounded in count and in size: a
+ * larger answer gets a buffer of its own.
+ */
+const BODY_POOL: Buffer[] = [];
+const BODY_POOL_COUNT = 8;
+const BODY_POOL_MAX_BYTES = 4 * 1024 * 1024;
+const BODY_POOL_MIN_BYTES = 256 * 1024;
+
+class UpstreamResponse {
+  readonly kind = 'response';
+  #text: string | undefined;
+  #scratch: Buffer | undefined;
+  #released = false;
+  constructor(
+    readonly status: number,
+    readonly headers: HeaderLookup,
+    body: Buffer,
+    scratch?: Buffer,
+  ) {
+    this.#body = body;
+    this.#scratch = scratch;
+  }
+  #body: Buffer;
+  /** The body as received (with `reuseBody`, until `release()`). */
+  get body(): Buffer {
+    if (this.#released) throw new Error('upstream answer read after release()');
+    return this.#body;
+  }
+  /** The body as UTF-8 text, decoded on first read (a caller that reads the bytes, or nothing, never pays for it). */
+  get text(): string {
+    return (this.#text ??= this.body.toString('utf8'));
+  }
+  /** Done with the body: its memory may serve the next answer, and reading it again throws. */
+  release(): void {
+    const scratch = this.#scratch;
+    if (!scratch) return;
+    this.#released = true;
+    this.#scratch = undefined;
+    if (BODY_POOL.length < BODY_POOL_COUNT) BODY_POOL.push(scratch);
+  }
+}
+
+export type { UpstreamResponse };
+
+function bodyOf(chunks: Buffer[], reuse: boolean | undefined): { body: Buffer; scratch?: Buffer } {
+  if (chunks.length === 1 && !reuse) return { body: chunks[0]! };
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  if (!reuse || total > BODY_POOL_MAX_BYTES) return { body: Buffer.concat(chunks, total) };
+  const at = BODY_POOL.findIndex((b) => b.length >= total);
+  const scratch = at >= 0 ? BODY_POOL.splice(at, 1)[0]! : Buffer.allocUnsafeSlow(Math.max(BODY_POOL_MIN_BYTES, total));
+  let offset = 0;
+  for (const c of chunks) offset += c.copy(scratch, offset);
+  return { body: scratch.subarray(0, total), scratch };
+}
 
 interface Transport {
   request: typeof Http.request;
@@ -80,6 +145,50 @@ function headerLookup(raw: Http.IncomingHttpHeaders): HeaderLookup {
   };
 }
 
+/** Where a URL goes: the parts node:http takes, and the Host header it would send (port only when not the default). */
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  host: string;
+  path: string;
+}
+
+/**
+ * A path as `new URL()` would send it, verbatim: characters that need no encoding and no dot
+ * segment. Such paths (every path this project builds) skip URL parsing; any other goes through
+ * `new URL()`, which the request signer uses too, so both always see the same path.
+ */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-_~!$&()*+,;=:@%/?.]*$/;
+/** A dot segment, plain or percent-encoded (`new URL()` resolves both). */
+const DOT_SEGMENT = /\/(?:\.|%2e)/i;
+const origins = new Map<string, Omit<Target, 'path'>>();
+
+function targetOf(url: string): Target {
+  const scheme = url.indexOf('://');
+  const slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+  const path = slash < 0 ? '' : url.slice(slash);
+  if (slash >= 0 && PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
+    const origin = url.slice(0, slash);
+    let o = origins.get(origin);
+    if (!o) {
+      const u = new URL(origin);
+      o = hostOf(u);
+      if (origins.size >= MAX_TRANSPORTS) origins.delete(origins.keys().next().value!);
+      origins.set(origin, o);
+    }
+    return { ...o, path };
+  }
+  const u = new URL(url);
+  return { ...hostOf(u), path: u.pathname + u.search };
+}
+
+/** As node:http reads a URL: an IPv6 hostname without its brackets (they stay in Host). */
+function hostOf(u: URL): Omit<Target, 'path'> {
+  const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return { protocol: u.protocol, hostname, port: u.port, host: u.host };
+}
+
 export function exchange(req: UpstreamRequest): Promise<UpstreamResult> {
   return new Promise((resolve) => {
     let settled = false;
@@ -90,28 +199,37 @@ export function exchange(req: UpstreamRequest): Promise<UpstreamResult> {
       clearTimeout(timer);
       resolve(r);
     };
-    let url: URL;
+    let target: Target;
     let transport: Transport;
     try {
-      url = new URL(req.url);
-      transport = transportFor(url.protocol, req.tls);
+      target = targetOf(req.url);
+      transport = transportFor(target.protocol, req.tls);
     } catch (err) {
       resolve({ kind: 'network', message: err instanceof Error ? err.message : 'bad URL' });
       return;
     }
-    const headers: Record<string, string | number> = { ...req.headers };
-    if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+    // Headers as a flat list: node:http writes them as given (still validating each name and
+    // value), with Host as it would set it, and without a setHeader() per header per request.
+    const headers: string[] = ['host', target.host];
+    for (const name in req.headers) if (name !== 'host' && name !== 'content-length') headers.push(name, req.headers[name]!);
+    if (req.body !== undefined) headers.push('content-length', String(Buffer.byteLength(req.body)));
     let r: Http.ClientRequest;
     try {
-      r = transport.request(url, { method: req.method, headers, agent: transport.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          done({ kind: 'response', status: res.statusCode ?? 0, headers: headerLookup(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', (err) => done(failureOf(err)));
-        res.on('aborted', () => done({ kind: 'network', message: 'response aborted' }));
-      });
+      r = transport.request(
+        { hostname: target.hostname, port: target.port, path: target.path, method: req.method, headers, agent: transport.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const { body, scratch } = bodyOf(chunks, req.reuseBody);
+            // The response object can outlive the exchange (a keep-alive socket keeps its last one): not its chunks.
+            chunks.length = 0;
+            done(new UpstreamResponse(res.statusCode ?? 0, headerLookup(res.headers), body, scratch));
+          });
+          res.on('error', (err) => done(failureOf(err)));
+          res.on('aborted', () => done({ kind: 'network', message: 'response aborted' }));
+        },
+      );
     } catch (err) {
       // A key or certificate that does not load throws here, when the agent opens the socket.
       const f = failureOf(err);

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_NAMESPACE } from '../../../emulator';
 import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
-import { ANSWER_CHARS } from '../../../lib/cci/port';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { staticTokenAuth } from '../../../lib/credentials/static-token';
 import type { CciAuth } from '../../../lib/credentials/port';
 import type { Backoff } from '../../../lib/upstream/retry';
 import { useEmulator } from '../../support/harness';
+import { scanJobList } from '../../../lib/job/model';
 
 const TINY: Backoff = { steps: 3, durationMs: 1, factor: 1, jitter: 0, attemptTimeoutMs: 2_000 };
 const JOB = 'openmpi-hello-3-com';
@@ -62,10 +62,34 @@ describe('CciClient: calls', () => {
     const next = await client().listJobs('list-ns', { labelSelector: 'app=x', limit: 2, continue: first.metadata!.continue! }, d());
     expect(next.items.map((j) => j.metadata.name)).toEqual(['l-00002', 'l-00003']);
     expect(new URLSearchParams(cciRequests()[1]!.query).get('continue')).toBe(first.metadata!.continue);
-    // The answer's size, for pages sized by memory: on a symbol, so it is not part of the list's JSON.
-    const chars = first[ANSWER_CHARS]!;
-    expect(Math.abs(chars - JSON.stringify(first).length)).toBeLessThan(chars * 0.01);
-    expect(Object.getOwnPropertySymbols(first)).toEqual([ANSWER_CHARS]);
+  });
+
+  it('readJobList + scanJobList visit the jobs listJobs returns, page by page, with the same continue token', async () => {
+    emu.createJobs('scan-ns', 5, { prefix: 's', labels: { app: 'y' } });
+    const listed = await client().listJobs('scan-ns', { labelSelector: 'app=y', limit: 3 }, d());
+    const seen: unknown[] = [];
+    const page = await client().readJobList('scan-ns', { labelSelector: 'app=y', limit: 3 }, d(), (b) => scanJobList(b, (job) => seen.push(job)));
+    expect(seen).toEqual(listed.items);
+    expect(page.jobs).toBe(3);
+    expect(typeof page.continue).toBe('string');
+    expect(page.bytes).toBeGreaterThan(JSON.stringify(listed.items).length);
+    const rest: string[] = [];
+    const last = await client().readJobList('scan-ns', { labelSelector: 'app=y', limit: 3, continue: page.continue! }, d(), (b) => scanJobList(b, (job) => rest.push(job.metadata.name)));
+    expect(rest).toEqual(['s-00003', 's-00004']);
+    expect(last.continue || undefined).toBeUndefined();
+  });
+
+  it('readJobList refuses what its reader refuses (502) and fails as listJobs does (404); the buffer goes back each time', async () => {
+    for (const body of ['{"kind":"Job","metadata":{"name":"x"}}', '{"items":[{"kind":"Job","apiVersion":"v","metadata":{"name":"a"}},{"kind":"Status"}]}', '<html>']) {
+      emu.addFault({ action: { type: 'status', status: 200, body } });
+      expect(await failure(client().readJobList(SEED_NAMESPACE, {}, d(), (b) => scanJobList(b, () => {})))).toMatchObject({ status: 502, code: 'cci-bad-answer', message: expect.stringMatching(/not a JobList/) });
+    }
+    emu.addFault({ method: 'GET', action: { type: 'status', status: 404, message: 'namespaces "gone" not found' } });
+    expect(await failure(client().readJobList('gone', {}, d(), (b) => scanJobList(b, () => {})))).toMatchObject({ status: 404, message: expect.stringContaining('namespaces "gone" not found') });
+    // The pooled buffer went back after each: the next page reads fine.
+    const names: string[] = [];
+    await client().readJobList(SEED_NAMESPACE, {}, d(), (b) => scanJobList(b, (job) => names.push(job.metadata.name)));
+    expect(names).toContain(JOB);
   });
 
   it('escapes names into their URL segment', () => {

@@ -1,6 +1,6 @@
 /** The one worker pool: bounded, order-keeping. */
 import { describe, expect, it } from 'vitest';
-import { mapLimited } from '../../../lib/core/concurrency';
+import { gate, mapLimited } from '../../../lib/core/concurrency';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,5 +39,35 @@ describe('mapLimited', () => {
       if (x === 2) throw new Error('two');
       return x;
     })).rejects.toThrow('two');
+  });
+});
+
+describe('gate', () => {
+  it('runs at most `limit` of the calls passed to it at once, over any number of callers, in order', async () => {
+    const pass = gate(2);
+    let active = 0;
+    let max = 0;
+    const started: number[] = [];
+    const work = (i: number, ms: number) =>
+      pass(async () => {
+        started.push(i);
+        active++;
+        max = Math.max(max, active);
+        await tick(ms);
+        active--;
+        return i;
+      });
+    // Two pools sharing one gate, as the sweep's namespaces share their writes.
+    const [a, b] = await Promise.all([mapLimited([0, 1, 2, 3], 4, (i) => work(i, 10)), mapLimited([4, 5, 6], 3, (i) => work(i, 5))]);
+    expect(max).toBe(2);
+    expect([...a, ...b]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(started).toHaveLength(7);
+    expect(started.slice(0, 2)).toEqual([0, 1]);
+  });
+
+  it('frees the slot when the work throws', async () => {
+    const pass = gate(1);
+    await expect(pass(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(pass(async () => 'next')).resolves.toBe('next');
   });
 });

@@ -1,7 +1,7 @@
 /** The Job guard that checks every CCI answer (liberal: kind, apiVersion and metadata.name make a Job), the readers, and the summary. */
 import { describe, expect, it } from 'vitest';
 import { SEED_JOB_OPENMPI_HELLO_3 } from '../../../emulator';
-import { count, field, jobPhase, parseJob, parseJobList, stringMap, summarizeJob, tasksOf, type VolcanoJob } from '../../../lib/job/model';
+import { count, field, jobPhase, parseJob, parseJobList, scanJobList, stringMap, summarizeJob, tasksOf, type VolcanoJob } from '../../../lib/job/model';
 
 const job = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'j' }, ...patch });
 
@@ -84,5 +84,74 @@ describe('summarizeJob', () => {
   it('jobPhase reads status.state.phase', () => {
     expect(jobPhase({ metadata: { name: 'j' }, status: { state: { phase: 'Running' } } })).toBe('Running');
     expect(jobPhase({ metadata: { name: 'j' } })).toBeUndefined();
+  });
+});
+
+describe('scanJobList', () => {
+  /** What the sweep would see: the jobs visited (only if the page is accepted) and the page's facts. */
+  const scan = (text: string | Buffer) => {
+    const visited: VolcanoJob[] = [];
+    const page = scanJobList(Buffer.isBuffer(text) ? text : Buffer.from(text), (j) => visited.push(j));
+    return page && { ...page, visited };
+  };
+  /** The same through parseJobList of the whole text. */
+  const whole = (text: string) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const list = parseJobList(value);
+    return list && { jobs: list.items.length, continue: list.metadata?.continue, bytes: Buffer.byteLength(text), visited: list.items };
+  };
+  const nested = (levels: number) => `${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}`;
+  const list = (items: string, tail = ',"metadata":{"continue":"c2"}') => `{"apiVersion":"batch.volcano.sh/v1alpha1","kind":"JobList","items":[${items}]${tail}}`;
+  const j = (name: string, extra = '') => `{"apiVersion":"batch.volcano.sh/v1alpha1","kind":"Job","metadata":{"name":${JSON.stringify(name)}}${extra}}`;
+
+  it.each([
+    ['a page of jobs', list(`${j('a')}, ${j('b', ',"status":{"state":{"phase":"Running"}}')}`)],
+    ['an empty page without metadata', list('', '')],
+    ['names with quotes, backslashes and brackets', list(`${j('a"],\\')},${j('{"items":[')}`)],
+    ['a Job nested 1,000 levels (the limit)', list(j('d', `,"spec":${nested(1000)}`))],
+    ['a Job nested 1,001 levels', list(j('d', `,"spec":${nested(1001)}`))],
+    ['a Status in the page', list(`${j('a')},{"kind":"Status","apiVersion":"v1","metadata":{}}`)],
+    ['a string in the page', list(`${j('a')},"x"`)],
+    ['a Job without a name', list('{"apiVersion":"v","kind":"Job","metadata":{}}')],
+    ['a continue token that is not a string', list(j('a'), ',"metadata":{"continue":5}')],
+    ['metadata that is not an object', list(j('a'), ',"metadata":[]')],
+    ['items twice (the whole-text parse keeps the last)', `{"items":[${j('a')}],"items":[${j('b')},${j('c')}]}`],
+    ['an escaped items key', `{"items":[${j('a')}],"it\u0065ms":[${j('b')}]}`],
+    ['items not an array', '{"items":{"0":1}}'],
+    ['invalid JSON in a job', list(`${j('a')},{"kind":"Job",}`)],
+    ['invalid JSON after the items', `${list(j('a'))} x`],
+    ['an HTML page from a proxy', '<html>502</html>'],
+  ])('%s: the same as parseJobList of the whole text', (_what, text) => {
+    expect(scan(text)).toEqual(whole(text));
+  });
+
+  it('visits nothing of a page it refuses: the sweep drops what it gathered with the page', () => {
+    const visited: string[] = [];
+    expect(scanJobList(Buffer.from(list(`${j('a')},${j('b')},"bad"`)), (job) => visited.push(job.metadata.name))).toBeUndefined();
+    // Jobs before the bad one may have been visited: the contract is "gather per page".
+    expect(visited.length).toBeLessThanOrEqual(2);
+  });
+
+  it('reads the emulator seed Job as the whole-text parse does, bytes counted as sent', () => {
+    const text = list(`${JSON.stringify(SEED_JOB_OPENMPI_HELLO_3)},${j('é日本')}`);
+    const page = scan(text)!;
+    expect(page).toEqual(whole(text));
+    expect(page.bytes).toBeGreaterThan(text.length);
+  });
+});
+
+describe('scanJobList depth rule', () => {
+  it('takes a Job nested 1,000 levels and refuses one nested 1,001, as parseJob does', () => {
+    const at = (levels: number) =>
+      Buffer.from(`{"items":[{"apiVersion":"v","kind":"Job","metadata":{"name":"d"},"spec":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}]}`);
+    expect(scanJobList(at(1000), () => {})?.jobs).toBe(1);
+    expect(scanJobList(at(1001), () => {})).toBeUndefined();
+    expect(parseJob(JSON.parse(at(1000).toString()).items[0])).toBeDefined();
+    expect(parseJob(JSON.parse(at(1001).toString()).items[0])).toBeUndefined();
   });
 });

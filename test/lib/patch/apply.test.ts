@@ -50,6 +50,9 @@ class FakeJobs implements JobApi {
   async listJobs(): Promise<VolcanoJobList> {
     throw new Error('not used by apply');
   }
+  async readJobList(): Promise<never> {
+    throw new Error('not used by apply');
+  }
   async getPodGroup(): Promise<PodGroup> {
     throw new Error('not used by apply');
   }

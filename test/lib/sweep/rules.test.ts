@@ -78,3 +78,25 @@ describe('transition rule and annotations', () => {
     expect(JSON.parse(annotationPatch({ a: 'x', b: null }))).toEqual({ metadata: { annotations: { a: 'x', b: null } } });
   });
 });
+
+describe('annotationPatch texts', () => {
+  it('a phase-only patch is one shared text per phase, identical to the patch built afresh', () => {
+    const a = annotationPatch({ [LAST_PHASE_ANNOTATION]: 'Running' });
+    const b = annotationPatch({ [LAST_PHASE_ANNOTATION]: 'Running' });
+    expect(a).toBe(JSON.stringify({ metadata: { annotations: { [LAST_PHASE_ANNOTATION]: 'Running' } } }));
+    expect(b).toBe(a);
+    expect(annotationPatch({ [LAST_PHASE_ANNOTATION]: 'Pending' })).toBe(JSON.stringify({ metadata: { annotations: { [LAST_PHASE_ANNOTATION]: 'Pending' } } }));
+    // Phases that are JavaScript built-in names are texts like any other.
+    for (const phase of ['__proto__', 'constructor', 'toString']) {
+      expect(JSON.parse(annotationPatch({ [LAST_PHASE_ANNOTATION]: phase }))).toEqual({ metadata: { annotations: { [LAST_PHASE_ANNOTATION]: phase } } });
+    }
+  });
+
+  it('other changes are not shared, and 100 odd phases keep the cache bounded and right', () => {
+    const both = { [LAST_PHASE_ANNOTATION]: 'Pending', [STUCK_SINCE_ANNOTATION]: '2026-01-01T00:00:00Z' };
+    expect(JSON.parse(annotationPatch(both))).toEqual({ metadata: { annotations: both } });
+    expect(JSON.parse(annotationPatch({ [STUCK_SINCE_ANNOTATION]: null }))).toEqual({ metadata: { annotations: { [STUCK_SINCE_ANNOTATION]: null } } });
+    for (let i = 0; i < 100; i++) expect(JSON.parse(annotationPatch({ [LAST_PHASE_ANNOTATION]: `P${i}` })).metadata.annotations[LAST_PHASE_ANNOTATION]).toBe(`P${i}`);
+    expect(JSON.parse(annotationPatch({ [LAST_PHASE_ANNOTATION]: 'P0' })).metadata.annotations[LAST_PHASE_ANNOTATION]).toBe('P0');
+  });
+});

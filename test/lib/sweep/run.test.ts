@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/core/deadline';
 import { AppError } from '../../../lib/core/errors';
 import { silentLogger } from '../../support/log';
-import { ANSWER_CHARS } from '../../../lib/cci/port';
 import { nextPageLimit, POD_GROUP_READ_MS, runSweep, type SweepClient, type SweepEvent, type SweepOptions } from '../../../lib/sweep/run';
 import { eventBody } from '../../../lib/sweep/events';
 import type { PodGroup } from '../../../lib/job/podgroup';
@@ -15,11 +14,21 @@ const OLD = '2026-01-01T08:00:00Z';
 const RECENT = '2026-01-01T11:59:00Z';
 const silent = silentLogger();
 
+const JOB = { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' } as const;
+
 function mk(name: string, phase: string | undefined, ltt = RECENT, annotations?: Record<string, string>): VolcanoJob {
   return {
+    ...JOB,
     metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD, ...(annotations ? { annotations } : {}) },
     status: phase ? { state: { phase, lastTransitionTime: ltt } } : {},
   };
+}
+
+/** A list answer as CciClient.readJobList hands it over: its JSON's bytes to `read`, and a 502 for undefined. */
+function serve<T>(list: VolcanoJobList, read: (body: Buffer) => T | undefined): T {
+  const value = read(Buffer.from(JSON.stringify(list)));
+  if (value === undefined) throw new AppError(502, 'cci-bad-answer', 'CCI answered for jobs with something that is not a JobList', { retryable: false });
+  return value;
 }
 
 /** Serves fixed pages per namespace; tokens are page indexes. Records every call. */
@@ -38,6 +47,9 @@ class FakeClient implements SweepClient {
     const i = opts.continue ? Number(opts.continue) : 0;
     const next = i + 1 < pages.length ? String(i + 1) : '';
     return { items: pages[i]!, metadata: { continue: next } };
+  }
+  async readJobList<T>(ns: string, o: { continue?: string; limit?: number }, _d: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
+    return serve(await this.listJobs(ns, o), read);
   }
   async patchJob(ns: string, name: string, _ct: string, patch: string): Promise<VolcanoJob> {
     this.hooks.onPatch?.(ns, name);
@@ -146,7 +158,7 @@ describe('runSweep', () => {
 
   it('a repeated continue token is a bad answer, not an endless loop', async () => {
     const client: SweepClient = {
-      listJobs: async () => ({ items: [], metadata: { continue: 'same' } }),
+      readJobList: async (_ns, _o, _d, read) => serve({ items: [], metadata: { continue: 'same' } }, read),
       patchJob: async () => mk('x', 'Running'),
     };
     const r = await runSweep(opts(client));
@@ -184,21 +196,21 @@ describe('runSweep', () => {
     expect(r.events).toEqual({ sent: 0, failed: [{ type: 'transition', namespace: 'a', name: 'a1', reason: 'Error: queue gone' }] });
   });
 
-  it('sizes pages by memory: after a page of large jobs the next limit is what fits in pageChars', async () => {
+  it('sizes pages by memory: after a page of large jobs the next limit is what fits in pageBytes', async () => {
     const jobs = Array.from({ length: 60 }, (_, i) => mk(`j${String(i).padStart(2, '0')}`, 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' }));
     const lists: Array<number | undefined> = [];
-    // Serves `limit` jobs from the offset in the token; every job "weighs" 10,000 characters.
+    // Serves `limit` jobs from the offset in the token; every job weighs a little over 10,000 bytes.
     const client: SweepClient = {
-      listJobs: async (_ns, o) => {
+      readJobList: async (_ns, o, _d, read) => {
         lists.push(o.limit);
         const from = Number(o.continue ?? 0);
         const items = jobs.slice(from, from + o.limit!);
         const to = from + items.length;
-        return { items, metadata: { continue: to < jobs.length ? String(to) : '' }, [ANSWER_CHARS]: items.length * 10_000 };
+        return serve({ items: items.map((j) => ({ ...j, pad: 'x'.repeat(10_000) })), metadata: { continue: to < jobs.length ? String(to) : '' } }, read);
       },
       patchJob: async () => mk('x', 'Running'),
     };
-    const r = await runSweep(opts(client, { pageSize: 20, pageChars: 50_000 }));
+    const r = await runSweep(opts(client, { pageSize: 20, pageBytes: 50_000 }));
     expect(lists).toEqual([20, 10, 10, 10, 10]);
     expect(r.jobs).toBe(60);
     expect(r.coverage[0]).toMatchObject({ status: 'complete', jobs: 60, pages: 5 });
@@ -209,6 +221,49 @@ describe('runSweep', () => {
     // No size known (another JobApi) or an empty page: the limit stays.
     expect(nextPageLimit(7, 3, undefined, 20, 50_000)).toBe(7);
     expect(nextPageLimit(7, 0, 100, 20, 50_000)).toBe(7);
+  });
+
+  it('annotation writes in flight are bounded over all namespaces (writesInFlight), not per namespace', async () => {
+    const pages: Record<string, VolcanoJob[][]> = {};
+    for (const ns of ['a', 'b', 'c', 'd']) pages[ns] = [Array.from({ length: 12 }, (_, i) => mk(`${ns}${i}`, 'Running'))];
+    let active = 0;
+    let max = 0;
+    const client = new FakeClient(pages);
+    const patch = client.patchJob.bind(client);
+    client.patchJob = async (...args: Parameters<FakeClient['patchJob']>) => {
+      active++;
+      max = Math.max(max, active);
+      await new Promise((r) => setTimeout(r, 2));
+      active--;
+      return patch(...args);
+    };
+    const r = await runSweep(opts(client, { namespaces: ['a', 'b', 'c', 'd'], concurrency: 4, patchConcurrency: 8, writesInFlight: 3 }));
+    expect(max).toBe(3);
+    expect(r.annotations).toEqual({ written: 48, failed: 0, skipped: 0 });
+    expect(client.patches).toHaveLength(48);
+  });
+
+  it('a page CCI answered badly leaves nothing of itself: counts, events and writes come from whole pages only', async () => {
+    const good = [mk('g1', 'Running'), mk('g2', 'Failed', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })];
+    const bad = [mk('b1', 'Pending', OLD), mk('b2', 'Failed', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' })];
+    const patches: string[] = [];
+    const client: SweepClient = {
+      readJobList: async (_ns, o, _d, read) =>
+        // The second page holds a Status after two good jobs: the scan visits those, then refuses the page.
+        serve({ items: o.continue ? [...bad, { kind: 'Status', metadata: { name: 'x' } } as VolcanoJob] : good, metadata: { continue: '1' } }, read),
+      patchJob: async (_ns, name) => {
+        patches.push(name);
+        return mk(name, 'Running');
+      },
+    };
+    const r = await runSweep(opts(client));
+    expect(r.failures?.[0]).toMatchObject({ namespace: 'a', code: 'cci-bad-answer' });
+    expect(r.coverage[0]).toMatchObject({ status: 'failed', jobs: 2, pages: 1 });
+    expect(r.jobs).toBe(2);
+    expect(r.phases).toEqual({ Running: 1, Failed: 1 });
+    expect(r.stuck).toEqual([]);
+    expect(r.transitions.map((t) => t.name)).toEqual(['g2']);
+    expect(patches.sort()).toEqual(['g1', 'g2']);
   });
 
   it('writes one EMF line per fully listed namespace', async () => {
@@ -225,7 +280,7 @@ describe('runSweep', () => {
 // Why a stuck job waits: state reason/message and the PodGroup, read once per job per sweep.
 
 function pgJob(name: string, phase: string, state: Record<string, string> = {}): VolcanoJob {
-  return { metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD }, status: { state: { phase, lastTransitionTime: OLD, ...state } } };
+  return { ...JOB, metadata: { name, uid: `uid-${name}`, creationTimestamp: OLD }, status: { state: { phase, lastTransitionTime: OLD, ...state } } };
 }
 
 const gang = (message: string, at = '2026-01-01T09:00:00Z'): PodGroup => ({
@@ -252,6 +307,9 @@ class PodGroupClient implements SweepClient {
     this.onList(o.continue);
     const i = o.continue ? Number(o.continue) : 0;
     return { items: this.pages[i]!, metadata: { continue: i + 1 < this.pages.length ? String(i + 1) : '' } };
+  }
+  async readJobList<T>(ns: string, o: { continue?: string }, _d: Deadline, read: (body: Buffer) => T | undefined): Promise<T> {
+    return serve(await this.listJobs(ns, o), read);
   }
   async patchJob(): Promise<VolcanoJob> {
     return pgJob('x', 'Running');
@@ -333,7 +391,7 @@ describe('stuck entries say why', () => {
     const client = new PodGroupClient([jobs, [pgJob('c', 'Pending')]], { 'a-uid-a': gang('1'), 'b-uid-b': gang('2'), 'c-uid-c': gang('3') });
     const r = await runSweep(pgOpts(client, { maxPodGroupReads: 2 }));
     expect(r.stuck.map((s) => s.podGroup?.message)).toEqual(['1', '2', undefined]);
-    const bare: SweepClient = { listJobs: client.listJobs.bind(client), patchJob: client.patchJob.bind(client) };
+    const bare: SweepClient = { readJobList: client.readJobList.bind(client), patchJob: client.patchJob.bind(client) };
     const r2 = await runSweep(pgOpts(bare));
     expect(r2.stuck.every((s) => s.podGroup === undefined)).toBe(true);
   });
@@ -341,7 +399,7 @@ describe('stuck entries say why', () => {
 
 describe('odd and built-in phase names', () => {
   it('phases named constructor, __proto__, toString are counted like any other; odd fields are no crash', async () => {
-    const odd = { metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
+    const odd = { ...JOB, metadata: { name: 'odd', uid: 7, annotations: { x: 1 } }, status: { state: { phase: 5, lastTransitionTime: 3 } } } as VolcanoJob;
     const client = new FakeClient({ a: [[mk('c1', 'constructor'), mk('c2', 'constructor'), mk('p', '__proto__'), mk('t', 'toString'), odd]] });
     const r = await runSweep(opts(client, { pageSize: 10 }));
     expect(JSON.stringify(r.phases)).toBe('{"constructor":2,"__proto__":1,"toString":1,"Unknown":1}');

@@ -289,3 +289,57 @@ describe('exchange over TLS', () => {
     expect(await call({ id: 'good', ca: serverCa }, `https://127.0.0.1:${port}/`)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^ECONNREFUSED/) });
   });
 });
+
+describe('exchange: request line, Host and bodies read once', () => {
+  it('sends the path as built, Host as node:http would set it, and no header twice', async () => {
+    seen.length = 0;
+    const path = "/apis/batch.volcano.sh/v1alpha1/namespaces/a%2Fb/jobs/x-1.y_z~?labelSelector=app%3Dx%2Cenv+in+(a)&limit=5&continue=eyJ2Ijo%3D%2B";
+    response(await exchange({ method: 'GET', url: `${base}${path}`, headers: { host: 'evil.example', 'content-length': '99', accept: 'application/json' }, timeoutMs: 2_000 }));
+    expect(seen[0]!.url).toBe(path);
+    expect(seen[0]!.url).toBe(new URL(`${base}${path}`).pathname + new URL(`${base}${path}`).search);
+    expect(seen[0]!.headers.host).toBe(new URL(base).host);
+    expect(seen[0]!.headers['content-length']).toBeUndefined();
+    expect(seen[0]!.headers.accept).toBe('application/json');
+  });
+
+  it.each([
+    ['a dot segment', '/a/./b/../c', '/a/c'],
+    ['an encoded dot segment', '/a/%2E%2e/c', '/c'],
+    ['a space', '/a b', '/a%20b'],
+    ['a quote in the query', "/x?q='1'", '/x?q=%271%27'],
+    ['a fragment', '/x?a=1#frag', '/x?a=1'],
+    ['non-ASCII', '/jobs/é', '/jobs/%C3%A9'],
+  ])('a path with %s goes on the wire as new URL() makes it (the signer signs that form)', async (_what, path, wire) => {
+    seen.length = 0;
+    response(await exchange({ method: 'GET', url: `${base}${path}`, headers: {}, timeoutMs: 2_000 }));
+    expect(seen[0]!.url).toBe(wire);
+  });
+
+  it('reaches an IPv6 literal host, with Host in brackets', async () => {
+    const srv = http.createServer((req, res) => res.end(req.headers.host));
+    await new Promise<void>((r) => srv.listen(0, '::1', r));
+    const port = (srv.address() as AddressInfo).port;
+    const r = response(await exchange({ method: 'GET', url: `http://[::1]:${port}/x`, headers: {}, timeoutMs: 2_000 }));
+    expect(r.text).toBe(`[::1]:${port}`);
+    await new Promise<void>((done) => srv.close(() => done()));
+  });
+
+  it('reuseBody: the bytes are the answer, in a buffer that serves the next answer after release()', async () => {
+    const r1 = response(await exchange({ method: 'GET', url: `${base}/split-utf8`, headers: {}, timeoutMs: 2_000, reuseBody: true }));
+    expect(r1.body.toString('utf8')).toBe('aéb');
+    const backing = r1.body.buffer;
+    r1.release();
+    expect(() => r1.body).toThrow(/after release/);
+    expect(() => r1.text).toThrow(/after release/);
+    r1.release(); // twice is harmless
+    const r2 = response(await exchange({ method: 'GET', url: `${base}/ok`, headers: {}, timeoutMs: 2_000, reuseBody: true }));
+    expect(JSON.parse(r2.text)).toEqual({ ok: true });
+    expect(r2.body.buffer).toBe(backing);
+    // Text read before release stays readable; an answer read without reuseBody has nothing to release.
+    r2.release();
+    expect(JSON.parse(r2.text)).toEqual({ ok: true });
+    const r3 = response(await exchange({ method: 'GET', url: `${base}/ok`, headers: {}, timeoutMs: 2_000 }));
+    r3.release();
+    expect(JSON.parse(r3.body.toString('utf8'))).toEqual({ ok: true });
+  });
+});
