@@ -7,7 +7,7 @@
  */
 import { AppError } from '../core/errors';
 import { fingerprint } from './fingerprint';
-import type { CciAuth, TlsMaterial } from './port';
+import { withHeader, type CciAuth, type TlsMaterial } from './port';
 
 export interface KubeUser extends TlsMaterial {
   token?: string;
@@ -35,7 +35,7 @@ export function kubeAuth(u: KubeUser): CciAuth {
   return {
     kind: token ? 'bearer-token' : 'client-certificate',
     fingerprint: fingerprint('kube', token, u.cert, u.key),
-    authorize: async (req) => (token ? { ...req.headers, authorization: `Bearer ${token}` } : req.headers),
+    authorize: async (req) => (token ? withHeader(req.headers, 'authorization', `Bearer ${token}`) : req.headers),
     unauthorized: () => false,
     refused: token
       ? '; the bearer token is not ours to refresh: give a valid one'

@@ -28,7 +28,7 @@ export interface CciAuth {
    * secret itself.
    */
   readonly fingerprint: string;
-  /** Headers to send (the full signed header set for AK/SK). */
+  /** Headers to send (the full signed header set for AK/SK), as a new object: `req.headers` is left as it is. */
   authorize(req: SignableRequest, deadline: Deadline): Promise<Record<string, string>>;
   /**
    * Called after the server answered 401 to a request made with `headers`. Returns true when a
@@ -41,4 +41,20 @@ export interface CciAuth {
   readonly tls?: TlsMaterial;
   /** The API server a kubeconfig names, used when CCI_ENDPOINT is unset. */
   readonly server?: string;
+}
+
+/**
+ * `headers` plus one, as a new object. Copied key by key rather than spread: on the path of every
+ * request, a spread's object was promoted to the old generation (see upstream/exchange targetOf).
+ */
+export function withHeader(headers: Readonly<Record<string, string>> | undefined, name: string, value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const set = (key: string, v: string) => {
+    // A header named `__proto__` stays a header, as the spread kept it (an assignment would not).
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  };
+  if (headers) for (const key of Object.keys(headers)) set(key, headers[key]!);
+  set(name, value);
+  return out;
 }

@@ -3,13 +3,13 @@
  * sent as `X-Auth-Token`. Nothing to refresh: a 401 is final.
  */
 import { fingerprint } from './fingerprint';
-import type { CciAuth } from './port';
+import { withHeader, type CciAuth } from './port';
 
 export function staticTokenAuth(token: string, kind: 'static-token' | 'agency-token' = 'static-token'): CciAuth {
   return {
     kind,
     fingerprint: fingerprint(kind, token),
-    authorize: async (req) => ({ ...req.headers, 'x-auth-token': token }),
+    authorize: async (req) => withHeader(req.headers, 'x-auth-token', token),
     unauthorized: () => false,
   };
 }

@@ -177,10 +177,12 @@ function targetOf(url: string): Target {
       if (origins.size >= MAX_TRANSPORTS) origins.delete(origins.keys().next().value!);
       origins.set(origin, o);
     }
-    return { ...o, path };
+    // Fields named, not `{ ...o, path }`: a spread here cost ~150 bytes promoted per request (measured).
+    return { protocol: o.protocol, hostname: o.hostname, port: o.port, host: o.host, path };
   }
   const u = new URL(url);
-  return { ...hostOf(u), path: u.pathname + u.search };
+  const o = hostOf(u);
+  return { protocol: o.protocol, hostname: o.hostname, port: o.port, host: o.host, path: u.pathname + u.search };
 }
 
 /** As node:http reads a URL: an IPv6 hostname without its brackets (they stay in Host). */
