@@ -38,7 +38,7 @@ const P = QUICK
   ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], batches: 10 }
   : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, scalingJobs: [2_500, 10_000, 40_000], batches: 50 };
 
-const BUDGET = { bundleBytes: 65_536, coldMs: 15, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4 };
+const BUDGET = { bundleBytes: 65_536, coldMs: 10, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4 };
 
 const SECRET = 'bench-webhook-secret';
 const STATIC_TOKEN = 'local-dev-token';

@@ -5,9 +5,10 @@
  * the name, and readers go through the defensive accessors here (`text`, `count`, `dict`,
  * `stringMap`, `tasksOf`): a task with string replicas is neither a crash nor silently "fixed".
  *
- * Answers from CCI are checked by these small guards rather than a zod schema: they run on every
- * upstream answer, and zod would be the largest part of the getJob bundle. Inputs from callers
- * (PATCH bodies, queue messages) are zod schemas (lib/patch/schema.ts).
+ * Answers from CCI are checked by these small guards rather than a schema library: they run on
+ * every upstream answer, and one would be the largest part of the getJob bundle. Inputs from
+ * callers (PATCH bodies, queue messages) have their typed schema (lib/patch/schema.ts on
+ * lib/core/schema.ts). A sweep's pages are read a job at a time (`scanJobList`).
  */
 import { isJsonObject, nestedDeeperThan, tryParseJson, type JsonObject } from '../core/json';
 import { splitArrayField } from '../core/json-split';

@@ -71,9 +71,10 @@ export interface SweepOptions {
   /** Annotation patches in flight per namespace (default 8). */
   patchConcurrency?: number;
   /**
-   * Annotation patches in flight over all namespaces (default 8). Each write holds a request and its
-   * answer; with many in flight, they outlive young-generation collections and are promoted, so the
-   * old generation grows with the writes (a first sweep writes every job) rather than staying flat.
+   * Annotation patches in flight over all namespaces (default 16). Each write holds a request and
+   * its answer; with many in flight they outlive young-generation collections and are promoted, and
+   * the old generation grows with the writes (a first sweep writes every job) instead of staying
+   * flat: at 128 MB, 32 in flight promoted 5.4 KB per write, 16 under 0.3 KB.
    */
   writesInFlight?: number;
   /** PodGroup reads in flight per namespace (default 4). */
@@ -123,7 +124,7 @@ export interface SweepReport {
 }
 
 
-export const DEFAULT_WRITES_IN_FLIGHT = 8;
+export const DEFAULT_WRITES_IN_FLIGHT = 16;
 
 export const DEFAULT_PAGE_BYTES = 256 * 1024;
 
