@@ -26,6 +26,8 @@ export interface CciClientOptions {
   /** Attempts, waits and per-attempt bound for retryable failures (429, 5xx, network); default `BACKOFF.upstream`. */
   backoff?: Backoff;
   userAgent?: string;
+  /** Largest answer read (default upstream/exchange MAX_BODY_BYTES): a longer one is the 502 `cci-answer-too-large`. */
+  maxBodyBytes?: number;
 }
 
 interface Call {
@@ -46,6 +48,7 @@ export class CciClient implements JobApi {
   private readonly tls: TlsSettings | undefined;
   private readonly backoff: Backoff;
   private readonly userAgent: string;
+  private readonly maxBodyBytes: number | undefined;
 
   constructor(opts: CciClientOptions) {
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
@@ -53,6 +56,7 @@ export class CciClient implements JobApi {
     this.tls = opts.tls;
     this.backoff = opts.backoff ?? BACKOFF.upstream;
     this.userAgent = opts.userAgent ?? 'volcano-job-functions/0.1';
+    this.maxBodyBytes = opts.maxBodyBytes;
   }
 
   getJob(namespace: string, name: string, deadline: Deadline): Promise<VolcanoJob> {
@@ -121,13 +125,16 @@ export class CciClient implements JobApi {
     const baseHeaders: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
     if (call.contentType) baseHeaders['content-type'] = call.contentType;
 
-    const send = authorizedExchange(this.auth, { method: call.method, url, headers: baseHeaders, body: call.body, tls: this.tls, reuseBody }, deadline);
+    const send = authorizedExchange(this.auth, { method: call.method, url, headers: baseHeaders, body: call.body, tls: this.tls, reuseBody, maxBodyBytes: this.maxBodyBytes }, deadline);
     return onError(
       this.backoff,
       deadline,
       retryTransient,
       async ({ timeoutMs }) => {
         const result = await send(timeoutMs);
+        if (result.kind === 'too-large') {
+          throw new AppError(502, 'cci-answer-too-large', `CCI's answer for ${call.subject} is larger than ${result.limitBytes} bytes and was not read`, { retryable: false });
+        }
         if (result.kind !== 'response') throw transientOf(result, timeoutMs);
         if (result.status >= 200 && result.status < 300) return result;
         const failure = parseUpstreamFailure(result.status, result.headers, result.text);

@@ -15,7 +15,7 @@ export function authorizedExchange(auth: CciAuth, req: Omit<UpstreamRequest, 'ti
   // the old generation (measured in the sweep's 40,000 writes; see upstream/exchange targetOf).
   const send = async (timeoutMs: number) => {
     const headers = await auth.authorize({ method: req.method, url: req.url, headers: req.headers, body: req.body }, deadline);
-    const result = await exchange({ method: req.method, url: req.url, headers, body: req.body, timeoutMs, tls: req.tls, reuseBody: req.reuseBody });
+    const result = await exchange({ method: req.method, url: req.url, headers, body: req.body, timeoutMs, tls: req.tls, reuseBody: req.reuseBody, maxBodyBytes: req.maxBodyBytes });
     return { headers, result };
   };
   return async (timeoutMs) => {

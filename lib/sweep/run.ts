@@ -16,7 +16,7 @@ import type { Logger } from '../core/log';
 import { logSink } from '../core/log';
 import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
-import { field, jobState, scanJobList, text, type VolcanoJob } from '../job/model';
+import { field, jobState, scanJobList, text, type JobPageScan, type VolcanoJob } from '../job/model';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 /** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
@@ -232,10 +232,23 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         }
         // Each job is folded into the page's counts while the page is parsed: no page of jobs
         // exists at once, and only what the page adds (its writes, its rare events) outlives it.
-        const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
-        const page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) =>
-          scanJobList(body, fold.visit),
-        );
+        let fold: PageFold;
+        let page: JobPageScan;
+        for (;;) {
+          fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
+          const visit = fold.visit;
+          try {
+            page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) =>
+              scanJobList(body, visit),
+            );
+            break;
+          } catch (err) {
+            // An answer over the client's size bound (huge jobs): the same page, half as many jobs.
+            if (toAppError(err).code !== 'cci-answer-too-large' || limit <= 1) throw err;
+            limit = Math.max(1, Math.floor(limit / 2));
+            log.warn('list answer too large: asking for fewer jobs per page', { limit });
+          }
+        }
         pages++;
         jobs += page.jobs;
         for (const [phase, n] of fold.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);

@@ -39,7 +39,16 @@ export interface UpstreamRequest {
    * scratch buffer instead of a new one (see BODY_POOL).
    */
   reuseBody?: boolean;
+  /** Largest body accepted (default MAX_BODY_BYTES); a longer answer is not read further: `too-large`. */
+  maxBodyBytes?: number;
 }
+
+/**
+ * Far above any answer a Volcano or IAM call gives (an object is at most ~1.5 MB in etcd; the
+ * sweep sizes its pages to ~256 KiB; a Lambda answer is at most 6 MB), far below what a 128 MB
+ * function can hold twice over (the bytes, then what is parsed from them).
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The one thing callers read from response headers; `Headers` satisfies it too. */
 export interface HeaderLookup {
@@ -49,6 +58,7 @@ export interface HeaderLookup {
 export type UpstreamResult =
   | UpstreamResponse
   | { kind: 'timeout' }
+  | { kind: 'too-large'; limitBytes: number }
   | { kind: 'network'; message: string }
   | { kind: 'tls'; message: string };
 
@@ -221,7 +231,16 @@ export function exchange(req: UpstreamRequest): Promise<UpstreamResult> {
         { hostname: target.hostname, port: target.port, path: target.path, method: req.method, headers, agent: transport.agent },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          const max = req.maxBodyBytes ?? MAX_BODY_BYTES;
+          let received = 0;
+          res.on('data', (c: Buffer) => {
+            received += c.length;
+            if (received <= max) return void chunks.push(c);
+            // Not read on: the socket goes, and nothing of the answer is kept.
+            chunks.length = 0;
+            done({ kind: 'too-large', limitBytes: max });
+            r.destroy();
+          });
           res.on('end', () => {
             const { body, scratch } = bodyOf(chunks, req.reuseBody);
             // The response object can outlive the exchange (a keep-alive socket keeps its last one): not its chunks.

@@ -91,14 +91,17 @@ export class TransientError extends Error {
 
 /**
  * A time-out or network error as a transient failure. A TLS failure (a certificate that does not
- * verify, a key that does not load) is not transient: a 502 naming it, which `retryTransient` refuses.
+ * verify, a key that does not load) and an answer over the size bound are not transient: a 502
+ * naming them, which `retryTransient` refuses.
  */
 export function transientOf(result: Exclude<UpstreamResult, { kind: 'response' }>, timeoutMs: number): Error {
   return result.kind === 'timeout'
     ? new TransientError(`no answer within ${timeoutMs} ms`, true)
     : result.kind === 'tls'
       ? new AppError(502, 'tls-failed', `TLS failed (${result.message}): check the CA, server name, client certificate`)
-      : new TransientError(`network error: ${result.message}`, false);
+      : result.kind === 'too-large'
+        ? new AppError(502, 'answer-too-large', `the answer is larger than ${result.limitBytes} bytes, and was not read`, { retryable: false })
+        : new TransientError(`network error: ${result.message}`, false);
 }
 
 export const transientFailure = (failure: UpstreamFailure) => new TransientError(describeFailure(failure), false, failure);

@@ -92,6 +92,19 @@ describe('CciClient: calls', () => {
     expect(names).toContain(JOB);
   });
 
+  it('an answer over maxBodyBytes is a 502 cci-answer-too-large naming the call, not retried', async () => {
+    emu.createJobs('big-ns', 20, { prefix: 'b' });
+    const small = new CciClient({ endpoint: emu.url, auth: staticTokenAuth('local-dev-token'), maxBodyBytes: 2_000 });
+    const before = cciRequests().length;
+    const e = await failure(small.readJobList('big-ns', {}, d(), (b) => scanJobList(b, () => {})));
+    expect(e).toMatchObject({ status: 502, code: 'cci-answer-too-large', retryable: false, message: expect.stringContaining('jobs of namespace "big-ns"') });
+    expect(cciRequests().length - before).toBe(1);
+    // The same call with a page that fits.
+    const names: string[] = [];
+    await small.readJobList('big-ns', { limit: 1 }, d(), (b) => scanJobList(b, (job) => names.push(job.metadata.name)));
+    expect(names).toEqual(['b-00000']);
+  });
+
   it('escapes names into their URL segment', () => {
     expect(jobPath('ns', 'a/b c')).toBe('/apis/batch.volcano.sh/v1alpha1/namespaces/ns/jobs/a%2Fb%20c');
     expect(jobPath('../x', 'j')).toBe('/apis/batch.volcano.sh/v1alpha1/namespaces/..%2Fx/jobs/j');

@@ -266,6 +266,40 @@ describe('runSweep', () => {
     expect(patches.sort()).toEqual(['g1', 'g2']);
   });
 
+  it('a page too large for the client is asked again with half the jobs, until it fits; counts stay exact', async () => {
+    const jobs = Array.from({ length: 30 }, (_, i) => mk(`j${String(i).padStart(2, '0')}`, 'Running', RECENT, { [LAST_PHASE_ANNOTATION]: 'Running' }));
+    const limits: number[] = [];
+    const client: SweepClient = {
+      readJobList: async (_ns, o, _d, read) => {
+        limits.push(o.limit!);
+        // More than 5 jobs in one answer is over the bound.
+        if (o.limit! > 5) throw new AppError(502, 'cci-answer-too-large', 'CCI\'s answer is larger than 2000 bytes and was not read', { retryable: false });
+        const from = Number(o.continue ?? 0);
+        const items = jobs.slice(from, from + o.limit!);
+        const to = from + items.length;
+        return serve({ items, metadata: { continue: to < jobs.length ? String(to) : '' } }, read);
+      },
+      patchJob: async () => mk('x', 'Running'),
+    };
+    const r = await runSweep(opts(client, { pageSize: 20 }));
+    expect(limits.slice(0, 3)).toEqual([20, 10, 5]);
+    expect(r.jobs).toBe(30);
+    expect(r.phases).toEqual({ Running: 30 });
+    expect(r.coverage[0]).toMatchObject({ status: 'complete', jobs: 30 });
+    expect(r.failures).toBeUndefined();
+  });
+
+  it('a page over the bound even at one job fails the namespace, and says why', async () => {
+    const client: SweepClient = {
+      readJobList: async () => {
+        throw new AppError(502, 'cci-answer-too-large', 'too large', { retryable: false });
+      },
+      patchJob: async () => mk('x', 'Running'),
+    };
+    const r = await runSweep(opts(client, { pageSize: 4 }));
+    expect(r.failures?.[0]).toMatchObject({ namespace: 'a', code: 'cci-answer-too-large' });
+  });
+
   it('writes one EMF line per fully listed namespace', async () => {
     const lines: string[] = [];
     const client = new FakeClient({ a: [[mk('a1', 'Pending', OLD)]], b: [[mk('b1', 'Running')]] });

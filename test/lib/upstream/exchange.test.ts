@@ -49,6 +49,19 @@ beforeAll(async () => {
         setTimeout(() => res.end(Buffer.from([0xa9, 0x62])), 20);
         return;
       }
+      if (req.url?.startsWith('/big/')) {
+        // n bytes in 64 KiB chunks, then more forever if asked (`/big/n/endless`).
+        const n = Number(req.url.split('/')[2]);
+        res.writeHead(200);
+        for (let sent = 0; sent < n; sent += 65_536) res.write(Buffer.alloc(Math.min(65_536, n - sent), 0x61));
+        if (req.url.endsWith('/endless')) {
+          const more = setInterval(() => res.write(Buffer.alloc(65_536, 0x62)), 5);
+          res.on('close', () => clearInterval(more));
+          return;
+        }
+        res.end();
+        return;
+      }
       if (req.url === '/trickle') {
         res.writeHead(200);
         res.write('{"partial":');
@@ -341,5 +354,26 @@ describe('exchange: request line, Host and bodies read once', () => {
     const r3 = response(await exchange({ method: 'GET', url: `${base}/ok`, headers: {}, timeoutMs: 2_000 }));
     r3.release();
     expect(JSON.parse(r3.body.toString('utf8'))).toEqual({ ok: true });
+  });
+});
+
+describe('exchange: answers over the size bound', () => {
+  it('reads a body of exactly maxBodyBytes, and stops at one byte more: too-large, socket closed, nothing kept', async () => {
+    const ok = response(await exchange({ method: 'GET', url: `${base}/big/200000`, headers: {}, timeoutMs: 5_000, maxBodyBytes: 200_000 }));
+    expect(ok.body.length).toBe(200_000);
+    const r = await exchange({ method: 'GET', url: `${base}/big/200001`, headers: {}, timeoutMs: 5_000, maxBodyBytes: 200_000 });
+    expect(r).toEqual({ kind: 'too-large', limitBytes: 200_000 });
+  });
+
+  it('an answer that never ends is cut at the bound, long before the timeout', async () => {
+    const t0 = Date.now();
+    const r = await exchange({ method: 'GET', url: `${base}/big/0/endless`, headers: {}, timeoutMs: 20_000, maxBodyBytes: 1_000_000 });
+    expect(r).toEqual({ kind: 'too-large', limitBytes: 1_000_000 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('the default bound is 16 MiB', async () => {
+    const { MAX_BODY_BYTES } = await import('../../../lib/upstream/exchange');
+    expect(MAX_BODY_BYTES).toBe(16 * 1024 * 1024);
   });
 });

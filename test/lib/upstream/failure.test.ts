@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpstreamFailure } from '../../../lib/upstream/failure';
+import { parseUpstreamFailure, retryTransient, transientOf } from '../../../lib/upstream/failure';
 
 const h = (o: Record<string, string> = {}) => new Headers(o);
 
@@ -51,5 +51,16 @@ describe('upstream error shapes', () => {
     const f = parseUpstreamFailure(500, h(), '<html>\n' + 'x'.repeat(2000) + '</html>');
     expect(f.message.length).toBeLessThan(410);
     expect(f.message).not.toContain('\n');
+  });
+});
+
+describe('transientOf', () => {
+  it('time-outs and network errors are retried; TLS failures and answers over the size bound are 502s that are not', () => {
+    expect(retryTransient(transientOf({ kind: 'timeout' }, 100))).toBe(true);
+    expect(retryTransient(transientOf({ kind: 'network', message: 'ECONNRESET' }, 100))).toBe(true);
+    const big = transientOf({ kind: 'too-large', limitBytes: 16 }, 100);
+    expect(big).toMatchObject({ status: 502, code: 'answer-too-large', retryable: false, message: expect.stringContaining('16 bytes') });
+    expect(retryTransient(big)).toBe(false);
+    expect(transientOf({ kind: 'tls', message: 'CERT_HAS_EXPIRED' }, 100)).toMatchObject({ status: 502, code: 'tls-failed' });
   });
 });
