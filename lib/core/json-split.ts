@@ -55,8 +55,12 @@ function closingQuote(bytes: Uint8Array, open: number): number {
  * `bytes` as a JSON object whose field `key` (ASCII, written without escapes) holds an array: the
  * envelope and the elements' offsets. Undefined when the text is not that shape as far as a scan
  * can tell; invalid JSON inside a piece is found by the caller's parse of that piece.
+ *
+ * `admit` sees each element's offsets as it is found: false stops the scan at once and answers
+ * null (the caller refuses the whole text). It keeps a hostile answer from costing more than its
+ * bytes: 16 MiB of `{},{},...` would otherwise be 5 million offsets before the first parse.
  */
-export function splitArrayField(bytes: Buffer, key: string): ArrayFieldSplit | undefined {
+export function splitArrayField(bytes: Buffer, key: string, admit?: (start: number, end: number) => boolean): ArrayFieldSplit | null | undefined {
   const start = skipSpace(bytes, 0);
   if (bytes[start] !== OPEN_OBJECT) return undefined;
   const elements: number[] = [];
@@ -115,8 +119,10 @@ export function splitArrayField(bytes: Buffer, key: string): ArrayFieldSplit | u
       case CLOSE_ARRAY:
         if (inArray && depth === 2) {
           if (b !== CLOSE_ARRAY) return undefined;
-          if (elementStart >= 0) elements.push(elementStart, i, elementDepth - 2);
-          else if (elements.length > 0) return undefined; // `[{...},]`
+          if (elementStart >= 0) {
+            if (admit && !admit(elementStart, i)) return null;
+            elements.push(elementStart, i, elementDepth - 2);
+          } else if (elements.length > 0) return undefined; // `[{...},]`
           elementStart = -1;
           inArray = false;
           arrayClose = i;
@@ -129,6 +135,7 @@ export function splitArrayField(bytes: Buffer, key: string): ArrayFieldSplit | u
         if (depth === 1) expectKey = true;
         else if (inArray && depth === 2) {
           if (elementStart < 0) return undefined; // `[,` or `,,`
+          if (admit && !admit(elementStart, i)) return null;
           elements.push(elementStart, i, elementDepth - 2);
           elementStart = -1;
         }

@@ -81,12 +81,20 @@ export interface JobPageScan {
 /**
  * A JobList answer read one job at a time: each job is parsed, checked as `parseJobList` checks it
  * and handed to `visit`, and nothing of it is kept here, so a page's jobs never exist all at once
- * (see core/json-split). Undefined exactly where `parseJobList` of the whole text is undefined;
- * then `visit` may have seen some of the page's jobs, so what it gathers must be dropped with the page.
+ * (see core/json-split). Undefined exactly where `parseJobList` of the whole text is undefined
+ * (one exception: a page over 1 MiB of a shape the scan leaves to a whole-text parse, such as the
+ * field twice, is refused rather than parsed whole); then `visit` may have seen some of the page's
+ * jobs, so what it gathers must be dropped with the page.
  */
 export function scanJobList(bytes: Buffer, visit: (job: VolcanoJob) => void): JobPageScan | undefined {
-  const split = splitArrayField(bytes, 'items');
+  // An element that cannot be a Job (not an object, or shorter than the shortest Job's JSON)
+  // refuses the page as parseJobList would, before the rest of it is scanned.
+  const split = splitArrayField(bytes, 'items', (start, end) => bytes[start] === 0x7b && end - start >= SHORTEST_JOB.length);
+  if (split === null) return undefined;
   if (!split) {
+    // Odd shapes (the field twice, an escaped key) go to a parse of the whole text, for pages small
+    // enough to parse whole in a 128 MB function; a larger odd page is refused.
+    if (bytes.length > WHOLE_PARSE_MAX_BYTES) return undefined;
     const list = parseJobList(tryParseJson(bytes.toString('utf8')));
     if (!list) return undefined;
     for (const job of list.items) visit(job);
@@ -103,6 +111,11 @@ export function scanJobList(bytes: Buffer, visit: (job: VolcanoJob) => void): Jo
   }
   return { jobs: at.length / 3, continue: envelope.metadata?.continue, bytes: bytes.length };
 }
+
+/** No Job is written shorter than this (its three required fields, empty). */
+const SHORTEST_JOB = '{"apiVersion":"","kind":"Job","metadata":{"name":""}}';
+/** Above this, an odd-shaped page is refused rather than parsed whole. */
+const WHOLE_PARSE_MAX_BYTES = 1024 * 1024;
 
 export const jobState = (job: VolcanoJob): JsonObject | undefined => dict(field(job.status, 'state'));
 export const jobPhase = (job: VolcanoJob): string | undefined => text(field(jobState(job), 'phase'));

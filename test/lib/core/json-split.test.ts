@@ -142,3 +142,16 @@ describe('splitArrayField', () => {
     }
   });
 });
+
+describe('splitArrayField admit', () => {
+  it('sees each element as it is found and stops the scan at the first it refuses (null)', () => {
+    const buf = Buffer.from('{"items":[{"a":1}, 2 ,{"b":[3]}],"x":1}');
+    const seen: string[] = [];
+    const all = splitArrayField(buf, 'items', (s, e) => (seen.push(buf.toString('utf8', s, e).trim()), true));
+    expect(seen).toEqual(['{"a":1}', '2', '{"b":[3]}']);
+    expect(all!.elements).toHaveLength(9);
+    const stopped: string[] = [];
+    expect(splitArrayField(buf, 'items', (s, e) => (stopped.push(buf.toString('utf8', s, e).trim()), buf[s] === 0x7b))).toBeNull();
+    expect(stopped).toEqual(['{"a":1}', '2']);
+  });
+});

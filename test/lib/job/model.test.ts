@@ -155,3 +155,30 @@ describe('scanJobList depth rule', () => {
     expect(parseJob(JSON.parse(at(1001).toString()).items[0])).toBeUndefined();
   });
 });
+
+describe('scanJobList bounds', () => {
+  it('refuses 16 MiB of tiny objects at the first one, without scanning on', () => {
+    const tiny = Buffer.from(`{"items":[${'{},'.repeat(5_500_000)}{}]}`);
+    const t0 = performance.now();
+    expect(scanJobList(tiny, () => {})).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(parseJobList(JSON.parse(tiny.toString()))).toBeUndefined();
+  });
+
+  it('takes the shortest Job there is, and refuses anything shorter before parsing it', () => {
+    const shortest = '{"apiVersion":"","kind":"Job","metadata":{"name":""}}';
+    expect(scanJobList(Buffer.from(`{"items":[${shortest}]}`), () => {})?.jobs).toBe(1);
+    expect(parseJob(JSON.parse(shortest))).toBeDefined();
+    expect(scanJobList(Buffer.from('{"items":[{"kind":"Job","metadata":{"name":""}}]}'), () => {})).toBeUndefined();
+  });
+
+  it('an odd-shaped page (the field twice) is parsed whole up to 1 MiB, refused above', () => {
+    const job = '{"apiVersion":"v","kind":"Job","metadata":{"name":"a"}}';
+    const small = `{"items":[],"items":[${job}]}`;
+    expect(scanJobList(Buffer.from(small), () => {})?.jobs).toBe(1);
+    const pad = 'x'.repeat(1024 * 1024);
+    const big = `{"pad":"${pad}","items":[],"items":[${job}]}`;
+    expect(parseJobList(JSON.parse(big))?.items).toHaveLength(1);
+    expect(scanJobList(Buffer.from(big), () => {})).toBeUndefined();
+  });
+});
