@@ -8,6 +8,7 @@
  * first call (within that call's deadline), so the client is built then.
  */
 import type { Deadline } from '../core/deadline';
+import { keptPerKey } from '../core/lazy';
 import type { Runtime } from '../core/runtime';
 import { configError, pem, resolveCciAuth, type CciAuth } from '../credentials';
 import { fingerprint } from '../credentials/fingerprint';
@@ -15,7 +16,7 @@ import { CciClient } from './client';
 import type { JobApi, PatchContentType, PatchOptions } from './port';
 
 const MAX_CLIENTS = 16;
-const clients = new Map<string, CciClient>();
+const clients = keptPerKey<string, CciClient>(MAX_CLIENTS);
 
 export function cciClientFor(rt: Runtime): JobApi {
   const auth = resolveCciAuth(rt);
@@ -39,11 +40,5 @@ function clientFor(rt: Runtime, auth: CciAuth): JobApi {
   const t = { ...auth.tls, ca: pem('KUBE_CA_CERT', rt.env('KUBE_CA_CERT')) ?? auth.tls?.ca };
   const tls = { ...t, id: fingerprint('tls', t.ca, t.cert, t.key, t.servername) };
   const key = `${endpoint}|${auth.fingerprint}|${tls.id}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = new CciClient({ endpoint, auth, tls });
-    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
-    clients.set(key, client);
-  }
-  return client;
+  return clients(key, () => new CciClient({ endpoint, auth, tls }));
 }

@@ -49,12 +49,13 @@ export interface CciAuth {
  */
 export function withHeader(headers: Readonly<Record<string, string>> | undefined, name: string, value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const set = (key: string, v: string) => {
-    // A header named `__proto__` stays a header, as the spread kept it (an assignment would not).
-    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[key] = v;
-  };
-  if (headers) for (const key of Object.keys(headers)) set(key, headers[key]!);
-  set(name, value);
+  if (headers) for (const key of Object.keys(headers)) setHeader(out, key, headers[key]!);
+  setHeader(out, name, value);
   return out;
+}
+
+/** A header named `__proto__` stays a header, as a spread kept it (an assignment would not). */
+function setHeader(out: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

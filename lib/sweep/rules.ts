@@ -9,6 +9,7 @@
  *   stuck event is sent once per episode; leaving the waiting phase removes it.
  * Both are written only when their value changes: a sweep over an unchanged fleet writes nothing.
  */
+import { keptPerKey } from '../core/lazy';
 import { field, jobPhase, jobState, text, type VolcanoJob } from '../job/model';
 import type { PodGroupInsight } from '../job/podgroup';
 
@@ -108,15 +109,8 @@ export function annotationPatch(changes: Record<string, string | null>): string 
   // The common write (a phase recorded, nothing else: every job of a first sweep) is one text per
   // phase, shared by every job waiting for its write, rather than one copy each.
   if (keys.length !== 1 || typeof phase !== 'string') return JSON.stringify({ metadata: { annotations: changes } });
-  let patch = phasePatches.get(phase);
-  if (patch === undefined) {
-    patch = JSON.stringify({ metadata: { annotations: changes } });
-    if (phasePatches.size >= MAX_SHARED_PATCHES) phasePatches.delete(phasePatches.keys().next().value!);
-    phasePatches.set(phase, patch);
-  }
-  return patch;
+  return phasePatches(phase, () => JSON.stringify({ metadata: { annotations: changes } }));
 }
 
 /** Volcano has ten phases; a CCI with odd ones still gets a bounded cache. */
-const MAX_SHARED_PATCHES = 64;
-const phasePatches = new Map<string, string>();
+const phasePatches = keptPerKey<string, string>(64);

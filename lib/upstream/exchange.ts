@@ -12,6 +12,7 @@
  * verify (or a key that does not load) is a `tls` failure, which no retry can cure.
  */
 import type * as Http from 'node:http';
+import { keptPerKey } from '../core/lazy';
 
 /** What a TLS connection trusts and presents. Absent fields: the system trust store, no client certificate. */
 export interface TlsSettings {
@@ -77,8 +78,9 @@ const BODY_POOL_MIN_BYTES = 256 * 1024;
 class UpstreamResponse {
   readonly kind = 'response';
   #text: string | undefined;
+  /** Undefined once released. */
+  #body: Buffer | undefined;
   #scratch: Buffer | undefined;
-  #released = false;
   constructor(
     readonly status: number,
     readonly headers: HeaderLookup,
@@ -88,10 +90,9 @@ class UpstreamResponse {
     this.#body = body;
     this.#scratch = scratch;
   }
-  #body: Buffer;
   /** The body as received (with `reuseBody`, until `release()`). */
   get body(): Buffer {
-    if (this.#released) throw new Error('upstream answer read after release()');
+    if (!this.#body) throw new Error('upstream answer read after release()');
     return this.#body;
   }
   /** The body as UTF-8 text, decoded on first read (a caller that reads the bytes, or nothing, never pays for it). */
@@ -102,7 +103,7 @@ class UpstreamResponse {
   release(): void {
     const scratch = this.#scratch;
     if (!scratch) return;
-    this.#released = true;
+    this.#body = undefined;
     this.#scratch = undefined;
     if (BODY_POOL.length < BODY_POOL_COUNT) BODY_POOL.push(scratch);
   }
@@ -127,23 +128,18 @@ interface Transport {
   agent: Http.Agent;
 }
 
-/** Warm instances keep their agents; distinct TLS configurations are few, but the map is bounded all the same. */
+/** Warm instances keep their agents; distinct TLS configurations are few, but they are bounded all the same. */
 const MAX_TRANSPORTS = 16;
-const transports = new Map<string, Transport>();
+const transports = keptPerKey<string, Transport>(MAX_TRANSPORTS);
 
 function transportFor(protocol: string, tls: TlsSettings | undefined): Transport {
   const secure = protocol === 'https:';
   if (!secure && protocol !== 'http:') throw new Error(`unsupported protocol ${protocol}`);
-  const key = secure ? `s${tls?.id ?? ''}` : 'h';
-  let t = transports.get(key);
-  if (!t) {
+  return transports(secure ? `s${tls?.id ?? ''}` : 'h', () => {
     const mod = require(secure ? 'node:https' : 'node:http') as typeof import('node:https');
     // The TLS fields are https.Agent options as they are (its id is not one: ignored).
-    t = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000, ...(secure ? tls : undefined) }) };
-    if (transports.size >= MAX_TRANSPORTS) transports.delete(transports.keys().next().value!);
-    transports.set(key, t);
-  }
-  return t;
+    return { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000, ...(secure ? tls : undefined) }) };
+  });
 }
 
 function headerLookup(raw: Http.IncomingHttpHeaders): HeaderLookup {
@@ -172,7 +168,8 @@ interface Target {
 const PLAIN_PATH = /^\/[A-Za-z0-9\-_~!$&()*+,;=:@%/?.]*$/;
 /** A dot segment, plain or percent-encoded (`new URL()` resolves both). */
 const DOT_SEGMENT = /\/(?:\.|%2e)/i;
-const origins = new Map<string, Omit<Target, 'path'>>();
+/** An origin's parts, read from its URL once (URL getters build new strings on every read). */
+const origins = keptPerKey<string, Target>(MAX_TRANSPORTS);
 
 function targetOf(url: string): Target {
   const scheme = url.indexOf('://');
@@ -180,25 +177,18 @@ function targetOf(url: string): Target {
   const path = slash < 0 ? '' : url.slice(slash);
   if (slash >= 0 && PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
     const origin = url.slice(0, slash);
-    let o = origins.get(origin);
-    if (!o) {
-      const u = new URL(origin);
-      o = hostOf(u);
-      if (origins.size >= MAX_TRANSPORTS) origins.delete(origins.keys().next().value!);
-      origins.set(origin, o);
-    }
+    const o = origins(origin, () => targetAt(new URL(origin), ''));
     // Fields named, not `{ ...o, path }`: a spread here cost ~150 bytes promoted per request (measured).
     return { protocol: o.protocol, hostname: o.hostname, port: o.port, host: o.host, path };
   }
   const u = new URL(url);
-  const o = hostOf(u);
-  return { protocol: o.protocol, hostname: o.hostname, port: o.port, host: o.host, path: u.pathname + u.search };
+  return targetAt(u, u.pathname + u.search);
 }
 
 /** As node:http reads a URL: an IPv6 hostname without its brackets (they stay in Host). */
-function hostOf(u: URL): Omit<Target, 'path'> {
+function targetAt(u: URL, path: string): Target {
   const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  return { protocol: u.protocol, hostname, port: u.port, host: u.host };
+  return { protocol: u.protocol, hostname, port: u.port, host: u.host, path };
 }
 
 export function exchange(req: UpstreamRequest): Promise<UpstreamResult> {
