@@ -239,25 +239,8 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
           log.warn('sweep cut short by the deadline', { pages, jobs });
           return result('partial');
         }
-        // Each job is folded into the page's counts while the page is parsed: no page of jobs
-        // exists at once, and only what the page adds (its writes, its rare events) outlives it.
-        let fold: PageFold;
-        let page: JobPageScan;
-        for (;;) {
-          fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
-          const visit = fold.visit;
-          try {
-            page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) =>
-              scanJobList(body, visit),
-            );
-            break;
-          } catch (err) {
-            // An answer over the client's size bound (huge jobs): the same page, half as many jobs.
-            if (toAppError(err).code !== 'cci-answer-too-large' || limit <= 1) throw err;
-            limit = Math.max(1, Math.floor(limit / 2));
-            log.warn('list answer too large: asking for fewer jobs per page', { limit });
-          }
-        }
+        const { page, fold, limit: asked } = await readPage(namespace, token, limit, shared, log);
+        limit = asked;
         pages++;
         jobs += page.jobs;
         for (const [phase, n] of fold.phases) phases.set(phase, (phases.get(phase) ?? 0) + n);
@@ -288,6 +271,27 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
       const failure: SweepFailure = { namespace, reason: e.message, status: e.status, code: e.code };
       log.error('namespace sweep failed', { status: e.status, code: e.code, detail: e.message, pages, jobs });
       return result('failed', failure);
+    }
+  }
+}
+
+/**
+ * One page, each job folded into the page's counts while the page is parsed: no page of jobs
+ * exists at once, and only what the page adds (its writes, its rare events) outlives it. An answer
+ * over the client's size bound (huge jobs) is asked for again with half as many jobs, down to one;
+ * the limit that worked is returned.
+ */
+async function readPage(namespace: string, token: string | undefined, limit: number, shared: Shared, log: Logger): Promise<{ page: JobPageScan; fold: PageFold; limit: number }> {
+  const { opts } = shared;
+  for (;;) {
+    const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
+    try {
+      const page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) => scanJobList(body, fold.visit));
+      return { page, fold, limit };
+    } catch (err) {
+      if (toAppError(err).code !== 'cci-answer-too-large' || limit <= 1) throw err;
+      limit = Math.max(1, Math.floor(limit / 2));
+      log.warn('list answer too large: asking for fewer jobs per page', { limit });
     }
   }
 }
