@@ -12,21 +12,14 @@ import { lambdaContext } from '../support/contexts';
 import { CLEAN_ENV, setEnv } from '../support/env';
 import { callHttp, captureLogs, coldHandler } from '../support/harness';
 import { SEED_NS, type Platform } from '../support/http-events';
+import { mulberry32 } from '../support/random';
 
 const SEED = 0x5eed_2026;
 const CASES = 2_400;
 const JOBS = ['fuzz-a', 'fuzz-b', 'fuzz-c'];
 
-/** mulberry32: small, fast, deterministic. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };

@@ -6,13 +6,11 @@
  * subject people read and the SQS message's JSON as body; SMN bounded by the deadline (a listener
  * that accepts connections and never answers), on AWS and FunctionGraph triggers.
  */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
 import type { SweepReport } from '../../lib/sweep/run';
 import { CLEAN_ENV, setEnv } from '../support/env';
-import { captureLogs, coldHandler, contextFor } from '../support/harness';
+import { captureLogs, coldHandler, contextFor, useBlackHole } from '../support/harness';
 import { loadEvent } from '../support/http-events';
 
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -185,30 +183,16 @@ describe('SMN (SWEEP_EVENTS_SMN_TOPIC_URN) on the emulator', () => {
 });
 
 describe('SMN bounded by the deadline', () => {
-  let blackHole: net.Server;
-  const sockets = new Set<net.Socket>();
-  let url: string;
-  beforeAll(async () => {
-    blackHole = net.createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => blackHole.close(resolve));
-  });
+  const hole = useBlackHole();
 
   it.each<Platform>(['aws', 'functiongraph'])('an SMN that accepts connections and never answers (%s): the sweep returns in time, the events reported as not sent', async (platform) => {
     const ns = `smn-hole-${platform}`;
     emu.createJobs(ns, 3, { prefix: 'wait', phase: 'Pending', lastTransitionTime: OLD });
-    sweepEnv(ns, { SWEEP_EVENTS_SMN_TOPIC_URN: URN, SMN_ENDPOINT: url });
+    sweepEnv(ns, { SWEEP_EVENTS_SMN_TOPIC_URN: URN, SMN_ENDPOINT: hole.url });
     const started = Date.now();
     const r = await sweep(platform, 3_000);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(sockets.size).toBeGreaterThan(0);
+    expect(hole.accepted).toBeGreaterThan(0);
     expect(r.stuck).toHaveLength(3);
     expect(r.events!.sent).toBe(0);
     expect(r.events!.failed).toHaveLength(3);

@@ -4,8 +4,6 @@
  * `namespace`, `phase` attributes; SNS bounded by the deadline (a listener that accepts connections
  * and never answers); configuration errors for malformed topic names.
  */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startEmulator, type Emulator } from '../../emulator';
 import type { SweepReport } from '../../lib/sweep/run';
 import { CLEAN_ENV, setEnv } from '../support/env';
-import { captureLogs, coldHandler, contextFor } from '../support/harness';
+import { captureLogs, coldHandler, contextFor, useBlackHole } from '../support/harness';
 import { loadEvent } from '../support/http-events';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:volcano-sweep-events';
@@ -145,29 +143,15 @@ describe('SNS (SWEEP_EVENTS_TOPIC_ARN)', () => {
 });
 
 describe('SNS bounded by the deadline', () => {
-  let blackHole: net.Server;
-  const sockets = new Set<net.Socket>();
-  let url: string;
-  beforeAll(async () => {
-    blackHole = net.createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => blackHole.close(resolve));
-  });
+  const hole = useBlackHole();
 
   it('an SNS endpoint that accepts connections and never answers: the sweep returns in time and reports the events as not sent', async () => {
     emu.createJobs('sns-hole', 2, { prefix: 'wait', phase: 'Pending', lastTransitionTime: OLD });
-    sweepEnv('sns-hole', { SWEEP_EVENTS_TOPIC_ARN: TOPIC, AWS_ENDPOINT_URL_SNS: url, AWS_MAX_ATTEMPTS: '1' });
+    sweepEnv('sns-hole', { SWEEP_EVENTS_TOPIC_ARN: TOPIC, AWS_ENDPOINT_URL_SNS: hole.url, AWS_MAX_ATTEMPTS: '1' });
     const started = Date.now();
     const r = await sweep(3_000);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(sockets.size).toBeGreaterThan(0);
+    expect(hole.accepted).toBeGreaterThan(0);
     expect(r.stuck).toHaveLength(2);
     expect(r.events!.sent).toBe(0);
     expect(r.events!.failed.map((f) => f.name).sort()).toEqual(['wait-00000', 'wait-00001']);

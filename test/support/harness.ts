@@ -2,6 +2,8 @@
  * Integration harness: a real emulator on an ephemeral port, handlers loaded as a cold module
  * (fresh module scope: empty token cache), invoked with events built from events/.
  */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index';
 import { functionGraphContext, lambdaContext, type FgContextOptions } from './contexts';
@@ -66,4 +68,34 @@ export function useEmulator(opts: EmulatorOptions = { port: 0 }): Emulator {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
     },
   });
+}
+
+/**
+ * A TCP server for the whole test file that accepts connections and never answers: the
+ * dependency that hangs. `url` is its http:// address; `accepted` counts the connections it took.
+ */
+export function useBlackHole(): { readonly url: string; readonly accepted: number } {
+  let server: net.Server | undefined;
+  const sockets = new Set<net.Socket>();
+  let url = '';
+  beforeAll(async () => {
+    server = net.createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+  return {
+    get url() {
+      return url;
+    },
+    get accepted() {
+      return sockets.size;
+    },
+  };
 }

@@ -6,18 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { splitArrayField } from '../../../lib/core/json-split';
+import { mulberry32 } from '../../support/random';
 
-/** Small deterministic PRNG (mulberry32): the same cases on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ['"', '\\', '\\"', '{', '}', '[', ']', ',', ':', 'items', '"items":[', 'é', '日本', '😀', '\u0000', '\n', ' ', 'a'];
 
@@ -77,7 +67,7 @@ function reassemble(buf: Buffer): { value: unknown; depths: number[] } | undefin
 
 describe('splitArrayField', () => {
   it('envelope + elements parse to what the whole text parses to, for 2,000 seeded random lists', () => {
-    const r = rng(15);
+    const r = mulberry32(15);
     for (let n = 0; n < 2_000; n++) {
       const items = Array.from({ length: Math.floor(r() * 6) }, () => (r() < 0.8 ? { kind: 'Job', metadata: { name: randomString(r) }, spec: randomValue(r, 1) } : randomValue(r, 0)));
       const list: Record<string, unknown> = {};

@@ -20,22 +20,12 @@ import {
 import { verifyAkSk } from '../../../emulator/aksk-verify';
 import { SEED_NAMESPACE, startEmulator } from '../../../emulator';
 import { exchange } from '../../../lib/upstream/exchange';
+import { mulberry32 } from '../../support/random';
 
 const FIXED = new Date(Date.UTC(2025, 0, 15, 8, 30, 45, 678));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic request generator
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   input: SignInput & { url: string; headers: Record<string, string>; body?: string };

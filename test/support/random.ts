@@ -1,0 +1,14 @@
+/**
+ * The seeded generator behind the property tests (fuzzed requests, signer inputs, JSON pages):
+ * mulberry32, small and deterministic, so a failing case is the same case on every run.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
