@@ -4,7 +4,7 @@
  * token; no CCI_ENDPOINT), answering signed HTTP and the sweep; the emulator saw bearer tokens only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/harness';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPath, signWebhook } from '../../lib/http/webhook-signature';
@@ -16,17 +16,6 @@ const SECRET = 'e2e-webhook-secret';
 let stack: ChildProcess;
 const ports = { http: 0, lambda: 0, emulator: 0, emulatorTls: 0 };
 let output = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 beforeAll(async () => {
   ports.http = await freePort();

@@ -3,7 +3,7 @@
  * deploy), on free ports, answering signed HTTP requests over real sockets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/harness';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPath, signWebhook } from '../../lib/http/webhook-signature';
@@ -15,17 +15,6 @@ let stack: ChildProcess;
 let httpPort = 0;
 let lambdaPort = 0;
 let output = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 beforeAll(async () => {
   [httpPort, lambdaPort] = [await freePort(), await freePort()];

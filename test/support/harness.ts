@@ -99,3 +99,15 @@ export function useBlackHole(): { readonly url: string; readonly accepted: numbe
     },
   };
 }
+
+/** A TCP port free right now on 127.0.0.1, for a process the test starts (serverless-offline). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
