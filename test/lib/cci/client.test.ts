@@ -4,16 +4,16 @@
  * answers that are not Jobs, and `discardAnswer` (the sweep's annotation writes). A tiny back-off
  * keeps retries fast; the attempt count is the preset's.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SEED_NAMESPACE } from '../../../emulator';
 import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
 import { Deadline } from '../../../lib/core/deadline';
-import { AppError } from '../../../lib/core/errors';
 import { staticTokenAuth } from '../../../lib/credentials/static-token';
 import type { CciAuth } from '../../../lib/credentials/port';
 import type { Backoff } from '../../../lib/upstream/retry';
 import { useEmulator } from '../../support/harness';
 import { scanJobList } from '../../../lib/job/model';
+import { failure } from '../../support/errors';
 
 const TINY: Backoff = { steps: 3, durationMs: 1, factor: 1, jitter: 0, attemptTimeoutMs: 2_000 };
 const JOB = 'openmpi-hello-3-com';
@@ -24,15 +24,6 @@ const client = (auth: CciAuth = staticTokenAuth('local-dev-token'), backoff = TI
 const d = (ms = 10_000) => Deadline.after(ms);
 const cciRequests = () => emu.requests().filter((r) => r.service === 'cci');
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('CciClient: calls', () => {
   it('getJob reads the job at the Volcano path (trailing slash of the endpoint dropped)', async () => {

@@ -12,6 +12,7 @@ import { AppError } from '../../../lib/core/errors';
 import type { VolcanoJob, VolcanoJobList } from '../../../lib/job/model';
 import type { PodGroup } from '../../../lib/job/podgroup';
 import { applyPatchBody, applyRawPatch, DEFAULT_FIELD_MANAGER } from '../../../lib/patch/apply';
+import { failure } from '../../support/errors';
 
 interface PatchCall {
   contentType: PatchContentType;
@@ -87,15 +88,6 @@ class FakeJobs implements JobApi {
 const ctx = (client: JobApi, fieldManager?: string) => ({ client, deadline: Deadline.after(10_000), ...(fieldManager ? { fieldManager } : {}) });
 const parsed = (c: PatchCall) => JSON.parse(c.patch) as Record<string, any>;
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('applyPatchBody: metadata only', () => {
   it('one merge patch of the maps, no read, default fieldManager', async () => {

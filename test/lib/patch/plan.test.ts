@@ -1,23 +1,14 @@
 /** From a PATCH body to the merge patch: already-applied checks, replica and minAvailable planning (label rules: raw.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../lib/core/errors';
 import { metadataAlreadyApplied, planSpecChange } from '../../../lib/patch/plan';
 import { tasksOf, type VolcanoJob } from '../../../lib/job/model';
+import { caught } from '../../support/errors';
 
 const job = (tasks: Array<{ name: string; replicas: number; minAvailable?: number }>, minAvailable = 1): VolcanoJob => ({
   metadata: { name: 'j', resourceVersion: '5', labels: { keep: 'yes' } },
   spec: { minAvailable, tasks: tasks.map((t) => ({ ...t, template: { spec: { containers: [{ name: t.name }] } } })) },
 });
 
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('metadata already applied', () => {
   it('knows when labels are already applied', () => {

@@ -1,17 +1,8 @@
 /** The PATCH body and queue message schemas (lib/core/schema.ts), with our issue wording. */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../lib/core/errors';
 import { COUNT_RULE, isCount, isFieldManager, isResourceVersion, MAX_COUNT, parsePatchBody, parseQueueMessage, patchBodyOf } from '../../../lib/patch/schema';
+import { caught } from '../../support/errors';
 
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('PATCH body schema', () => {
   it('accepts the contract example', () => {
