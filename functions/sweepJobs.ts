@@ -57,6 +57,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       log,
       pageSize: config.pageSize,
       concurrency: config.concurrency,
+      writesInFlight: config.writesInFlight,
       ...(emits.length > 0 ? { emit: allEmitters(emits, names) } : {}),
     });
     const level = report.complete && !report.failures && !report.events?.failed.length ? 'info' : 'warn';

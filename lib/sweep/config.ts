@@ -7,6 +7,7 @@ import { AppError, type FieldIssue } from '../core/errors';
 import { splitList, type EnvLookup } from '../core/config';
 import { parseDuration } from '../core/duration';
 import { dns1123LabelErrors } from '../job/names';
+import { DEFAULT_WRITES_IN_FLIGHT } from './run';
 
 export interface SweepOverride {
   namespaces?: string[];
@@ -19,6 +20,8 @@ export interface SweepConfig {
   stuckAfterMs: number;
   pageSize: number;
   concurrency: number;
+  /** SWEEP_WRITES_IN_FLIGHT: annotation writes in flight over all namespaces. */
+  writesInFlight: number;
   eventsQueueUrl: string | undefined;
   /** SWEEP_EVENTS_TOPIC_ARN: SNS topic for the same events. */
   eventsTopicArn: string | undefined;
@@ -78,6 +81,7 @@ export function sweepConfigFrom(env: EnvLookup, override: SweepOverride = {}): S
     stuckAfterMs,
     pageSize: integerVar(env, 'SWEEP_PAGE_SIZE', DEFAULT_PAGE_SIZE, 1, 10_000),
     concurrency: integerVar(env, 'SWEEP_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 32),
+    writesInFlight: integerVar(env, 'SWEEP_WRITES_IN_FLIGHT', DEFAULT_WRITES_IN_FLIGHT, 1, 64),
     eventsQueueUrl: env('SWEEP_EVENTS_QUEUE_URL'),
     eventsTopicArn: topicArn(env('SWEEP_EVENTS_TOPIC_ARN')),
     eventsSmnTopicUrn: env('SWEEP_EVENTS_SMN_TOPIC_URN')?.trim() || undefined,

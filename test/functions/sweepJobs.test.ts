@@ -424,3 +424,27 @@ describe('events through the real AWS SDK request path', () => {
     expect([...delivered].sort()).toEqual(names('job', 12));
   });
 });
+
+describe('annotation writes in flight (SWEEP_WRITES_IN_FLIGHT)', () => {
+  it('never has more first-sweep writes in flight at CCI than configured, over all namespaces, and writes every job', async () => {
+    emu.createJobs('wif-a', 24, { prefix: 'run', phase: 'Running' });
+    emu.createJobs('wif-b', 24, { prefix: 'run', phase: 'Running' });
+    sweepEnv({ SWEEP_NAMESPACES: 'wif-a,wif-b', SWEEP_WRITES_IN_FLIGHT: '3' });
+    // Slow writes, so that the sweep has as many in flight as it may.
+    emu.addFault({ method: 'PATCH', path: /\/namespaces\/wif-[ab]\/jobs\//, times: Infinity, action: { type: 'delay', ms: 15 } });
+    let max = 0;
+    const poll = setInterval(() => {
+      max = Math.max(max, cciPatches().filter((q) => q.status === 0).length);
+    }, 1);
+    try {
+      const r = await sweep(awsEvent());
+      expect(r.jobs).toBe(48);
+      expect(r.annotations).toEqual({ written: 48, failed: 0, skipped: 0 });
+    } finally {
+      clearInterval(poll);
+    }
+    expect(cciPatches()).toHaveLength(48);
+    expect(max).toBeLessThanOrEqual(3);
+    expect(max).toBeGreaterThanOrEqual(2);
+  });
+});

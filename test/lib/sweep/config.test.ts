@@ -1,6 +1,7 @@
 /** The sweep's configuration (SWEEP_* variables) and the per-run override. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE, DEFAULT_STUCK_AFTER_MS, namespaceIssues, parseOverride, sweepConfigFrom } from '../../../lib/sweep/config';
+import { DEFAULT_WRITES_IN_FLIGHT } from '../../../lib/sweep/run';
 import { AppError } from '../../../lib/core/errors';
 
 describe('sweep configuration', () => {
@@ -12,6 +13,7 @@ describe('sweep configuration', () => {
       stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
       pageSize: 250,
       concurrency: 4,
+      writesInFlight: 16,
       eventsQueueUrl: undefined,
     });
     expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_STUCK_AFTER: '30m', SWEEP_PAGE_SIZE: '50', SWEEP_LABEL_SELECTOR: 'app=x' }))).toMatchObject({
@@ -57,10 +59,11 @@ describe('sweep configuration', () => {
 
 describe('sweep configuration, bounds', () => {
   const env = (vars: Record<string, string>) => (k: string) => vars[k];
-  it('SWEEP_PAGE_SIZE 1..10000 and SWEEP_CONCURRENCY 1..32, integers only; errors are config errors (500, not retryable)', () => {
-    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '10000', SWEEP_CONCURRENCY: '32' }))).toMatchObject({ pageSize: 10_000, concurrency: 32 });
-    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: ' 7 ' }))).toMatchObject({ pageSize: 7, concurrency: DEFAULT_CONCURRENCY });
-    for (const [k, v] of [['SWEEP_PAGE_SIZE', '10001'], ['SWEEP_PAGE_SIZE', '2.5'], ['SWEEP_PAGE_SIZE', '1e3'], ['SWEEP_CONCURRENCY', '0'], ['SWEEP_CONCURRENCY', '33'], ['SWEEP_CONCURRENCY', '-1']] as const) {
+  it('SWEEP_PAGE_SIZE 1..10000, SWEEP_CONCURRENCY 1..32 and SWEEP_WRITES_IN_FLIGHT 1..64, integers only; errors are config errors (500, not retryable)', () => {
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: '10000', SWEEP_CONCURRENCY: '32', SWEEP_WRITES_IN_FLIGHT: '64' }))).toMatchObject({ pageSize: 10_000, concurrency: 32, writesInFlight: 64 });
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', SWEEP_PAGE_SIZE: ' 7 ', SWEEP_WRITES_IN_FLIGHT: '1' }))).toMatchObject({ pageSize: 7, concurrency: DEFAULT_CONCURRENCY, writesInFlight: 1 });
+    expect(sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a' }))).toMatchObject({ writesInFlight: DEFAULT_WRITES_IN_FLIGHT });
+    for (const [k, v] of [['SWEEP_PAGE_SIZE', '10001'], ['SWEEP_PAGE_SIZE', '2.5'], ['SWEEP_PAGE_SIZE', '1e3'], ['SWEEP_CONCURRENCY', '0'], ['SWEEP_CONCURRENCY', '33'], ['SWEEP_CONCURRENCY', '-1'], ['SWEEP_WRITES_IN_FLIGHT', '0'], ['SWEEP_WRITES_IN_FLIGHT', '65'], ['SWEEP_WRITES_IN_FLIGHT', '8x']] as const) {
       let err: unknown;
       try {
         sweepConfigFrom(env({ SWEEP_NAMESPACES: 'a', [k]: v }));
