@@ -161,8 +161,22 @@ const COLD_SCRIPT =
   'const t=process.hrtime.bigint();const m=require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;' +
   "require('fs').writeSync(1,JSON.stringify({ms,handler:typeof m.handler,sdk:Object.keys(require.cache).some(k=>k.includes('@aws-sdk')),yaml:Object.keys(require.cache).some(k=>/[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k))}))";
 
-function coldSection(fns: BuiltFunction[]): void {
+/** A handler that does nothing, loaded by the same script: what any handler costs before its own code. */
+const EMPTY_HANDLER = 'exports.handler = async () => ({});\n';
+
+/**
+ * Cold load, in fresh processes interleaved round by round. The budget row subtracts a process that
+ * loads an empty handler with the same script: Node's module loader resolving and reading a first
+ * file, and the harness's report, are the same for any handler (a platform's runtime pays them for
+ * a hello-world too), so what is left is what the bundle itself costs. The rows against a bare
+ * `node -e 0` are printed beside it.
+ */
+function coldSection(fns: BuiltFunction[], work: string): void {
   const env = childEnv();
+  const emptyHandler = join(work, 'empty-handler', 'index.js');
+  mkdirSync(dirname(emptyHandler), { recursive: true });
+  writeFileSync(emptyHandler, EMPTY_HANDLER);
+  const bare: number[] = [];
   const empty: number[] = [];
   const per = new Map<string, { requireMs: number[]; processMs: number[] }>(fns.map((f) => [f.name, { requireMs: [], processMs: [] }]));
   const timed = (args: string[]): { ms: number; stdout: string } => {
@@ -172,33 +186,41 @@ function coldSection(fns: BuiltFunction[]): void {
     if (r.status !== 0) throw new Error(`node ${args.slice(0, 1).join(' ')} failed: ${r.stderr}`);
     return { ms, stdout: r.stdout };
   };
-  // One untimed round first (disk cache), then rounds that interleave the empty process and every function.
+  const load = (path: string) => {
+    const r = timed(['-e', COLD_SCRIPT, path]);
+    return { ms: r.ms, report: JSON.parse(r.stdout) as { ms: number; handler: string; sdk: boolean; yaml: boolean } };
+  };
+  // One untimed round first (disk cache), then rounds that interleave the empty processes and every function.
   timed(['-e', '0']);
-  for (const f of fns) timed(['-e', COLD_SCRIPT, f.jsPath]);
+  load(emptyHandler);
+  for (const f of fns) load(f.jsPath);
   for (let i = 0; i < P.coldRuns; i++) {
-    empty.push(timed(['-e', '0']).ms);
+    bare.push(timed(['-e', '0']).ms);
+    empty.push(load(emptyHandler).ms);
     for (const f of fns) {
-      const r = timed(['-e', COLD_SCRIPT, f.jsPath]);
-      const o = JSON.parse(r.stdout) as { ms: number; handler: string; sdk: boolean; yaml: boolean };
+      const { ms, report: o } = load(f.jsPath);
       if (o.handler !== 'function') throw new Error(`${f.name}: the bundle does not export a handler function`);
       if (o.sdk) throw new Error(`${f.name}: @aws-sdk was loaded at module load`);
       // The kubeconfig path's parser: loaded only when a YAML kubeconfig is configured, never at module load.
       if (o.yaml) throw new Error(`${f.name}: yaml was loaded at module load`);
       per.get(f.name)!.requireMs.push(o.ms);
-      per.get(f.name)!.processMs.push(r.ms);
+      per.get(f.name)!.processMs.push(ms);
     }
   }
+  const bareMedian = median(bare);
   const emptyMedian = median(empty);
-  const out: Record<string, unknown> = { runs: P.coldRuns, emptyProcessMs: summarize(empty) };
+  const out: Record<string, unknown> = { runs: P.coldRuns, bareNodeProcessMs: summarize(bare), emptyHandlerProcessMs: summarize(empty) };
   for (const f of fns) {
     const m = per.get(f.name)!;
     const req = median(m.requireMs);
     const proc = median(m.processMs);
     row('cold', `${f.name} require (in-process, median)`, round(req, 2), 'ms', 'time', { max: BUDGET.coldMs });
-    row('cold', `${f.name} process − empty process (median)`, round(proc - emptyMedian, 2), 'ms', 'time', { max: BUDGET.coldMs });
-    out[f.name] = { requireMs: summarize(m.requireMs), processMs: summarize(m.processMs), processMinusEmptyMs: round(proc - emptyMedian, 2) };
+    row('cold', `${f.name} process − empty handler process (median)`, round(proc - emptyMedian, 2), 'ms', 'time', { max: BUDGET.coldMs });
+    row('cold', `${f.name} process − bare node process (median)`, round(proc - bareMedian, 2), 'ms');
+    out[f.name] = { requireMs: summarize(m.requireMs), processMs: summarize(m.processMs), processMinusEmptyHandlerMs: round(proc - emptyMedian, 2), processMinusBareNodeMs: round(proc - bareMedian, 2) };
   }
-  row('cold', 'empty node process (median)', round(emptyMedian, 2), 'ms');
+  row('cold', 'empty handler process − bare node process (median)', round(emptyMedian - bareMedian, 2), 'ms');
+  row('cold', 'bare node process, `node -e 0` (median)', round(bareMedian, 2), 'ms');
   details.cold = out;
 }
 
@@ -224,9 +246,9 @@ function warmRows(fn: string, r: any): void {
 }
 
 /**
- * The V8 heap limits Node sets for a process that sees `memoryMB` of memory, as on Lambda or
- * FunctionGraph at that size: Node hands V8 the machine's (or cgroup's) memory
- * (ResourceConstraints::ConfigureDefaults), and V8 (Heap::HeapSizeFromPhysicalMemory,
+ * The V8 heap limits Node sets by itself for a process that sees `memoryMB` of memory (FunctionGraph,
+ * or any runtime that starts `node` without heap flags): Node hands V8 the machine's (or cgroup's)
+ * memory (ResourceConstraints::ConfigureDefaults), and V8 (Heap::HeapSizeFromPhysicalMemory,
  * YoungGenerationSizeFromOldGenerationSize; 64-bit, no pointer compression) takes an old
  * generation of memory / 4 × 2 and a semi-space of old / 256 (old ≤ 256 MB, else / 128), kept
  * within 1–16 MB. On this machine V8 would size its heap for all of its memory instead.
@@ -235,6 +257,18 @@ function v8HeapFlagsFor(memoryMB: number): string[] {
   const oldMB = Math.round((memoryMB / 4) * 2);
   const semiMB = Math.min(16, Math.max(1, Math.ceil(oldMB / (oldMB <= 256 ? 256 : 128))));
   return [`--max-old-space-size=${oldMB}`, `--max-semi-space-size=${semiMB}`];
+}
+
+/**
+ * The flags Lambda's Node.js runtime starts `node` with (its /var/runtime/bootstrap): a young
+ * generation of a tenth of the function's memory, half of it per semi-space, the rest for the old
+ * generation, and --expose-gc. At 128 MB: a 6 MB semi-space (V8 rounds it up to 8 MiB, so up to
+ * 16 MiB of young generation) and a 116 MB old generation. NODE_OPTIONS cannot lower them: flags
+ * on the command line win.
+ */
+function lambdaBootstrapFlags(memoryMB: number): string[] {
+  const newSpace = Math.floor(memoryMB / 10);
+  return ['--expose-gc', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMB - newSpace}`];
 }
 
 /** Peak RSS of a sweep process (the larger of getrusage and VmHWM), MiB. */
@@ -247,47 +281,59 @@ type SweepKind = 'first' | 'steady';
 /**
  * The scaling rows: for every fleet size, fresh namespaces, then a first sweep (writes every job's
  * annotation) and a steady sweep (writes nothing), each in a fresh process whose V8 heap is sized
- * as at the function's configured memory. Growth = peak RSS − RSS with the bundle loaded.
+ * as the function gets it at its configured memory, once as Node sizes it by itself (FunctionGraph)
+ * and once with Lambda's runtime flags. Growth = peak RSS − RSS with the bundle loaded.
  */
 async function scalingSection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
-  const nodeArgs = v8HeapFlagsFor(fn.memoryMB);
-  row('scaling', `V8 heap as at sweepJobs' ${fn.memoryMB} MB (${nodeArgs.join(' ')})`, null, '');
-  const out: Array<{ jobs: number; kind: SweepKind; growthMiB: number; jobsPerS: number; result: unknown }> = [];
-  for (const jobs of P.scalingJobs) {
-    const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-${jobs}-${i}`);
-    namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
-    for (const kind of ['first', 'steady'] as const) {
-      progress(`scaling: ${jobs} jobs, ${kind} sweep...`);
-      const r = await runWorker(
-        workerJs,
-        work,
-        { mode: 'sweep', common: { ...common, resultPath: join(work, `result-scaling-${jobs}-${kind}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: 1 },
-        { ...env, SWEEP_NAMESPACES: namespaces.join(',') },
-        240_000,
-        nodeArgs,
-      );
-      const run = r.result.runs[0];
-      const label = `${jobs.toLocaleString('en-US')} jobs, ${kind} sweep`;
-      if (run.jobs !== jobs || run.complete !== true || run.cciPatch !== (kind === 'first' ? jobs : 0)) {
-        rows.push({ section: 'scaling', figure: `${label}: jobs / complete / patches`, value: `${run.jobs} / ${run.complete} / ${run.cciPatch}`, unit: '', budget: `${jobs} / true / ${kind === 'first' ? jobs : 0}`, status: 'FAIL', gate: 'none' });
+  const runtimes = [
+    { id: 'node', label: `V8 sized by Node at ${fn.memoryMB} MB (FunctionGraph)`, nodeArgs: [...v8HeapFlagsFor(fn.memoryMB), '--expose-gc'] },
+    { id: 'lambda', label: `Lambda's runtime flags at ${fn.memoryMB} MB`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB) },
+  ];
+  const out: Array<{ runtime: string; jobs: number; kind: SweepKind; growthMiB: number; liveAfterMiB: number | undefined; jobsPerS: number; result: unknown }> = [];
+  for (const rt of runtimes) {
+    row('scaling', `${rt.label}: ${rt.nodeArgs.join(' ')}`, null, '');
+    for (const jobs of P.scalingJobs) {
+      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-${rt.id}-${jobs}-${i}`);
+      namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+      for (const kind of ['first', 'steady'] as const) {
+        progress(`scaling (${rt.id}): ${jobs} jobs, ${kind} sweep...`);
+        const r = await runWorker(
+          workerJs,
+          work,
+          { mode: 'sweep', common: { ...common, resultPath: join(work, `result-scaling-${rt.id}-${jobs}-${kind}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: 1 },
+          { ...env, SWEEP_NAMESPACES: namespaces.join(',') },
+          240_000,
+          rt.nodeArgs,
+        );
+        const run = r.result.runs[0];
+        const label = `${rt.id}: ${jobs.toLocaleString('en-US')} jobs, ${kind} sweep`;
+        if (run.jobs !== jobs || run.complete !== true || run.cciPatch !== (kind === 'first' ? jobs : 0)) {
+          rows.push({ section: 'scaling', figure: `${label}: jobs / complete / patches`, value: `${run.jobs} / ${run.complete} / ${run.cciPatch}`, unit: '', budget: `${jobs} / true / ${kind === 'first' ? jobs : 0}`, status: 'FAIL', gate: 'none' });
+        }
+        const growthMiB = round(peakMiB(r.result) - r.result.rssBeforeKiB / 1024, 1);
+        const liveAfterMiB = typeof r.result.liveAfterKiB === 'number' ? round(r.result.liveAfterKiB / 1024, 1) : undefined;
+        const jobsPerS = Math.round(run.jobs / (run.ms / 1000));
+        row('scaling', `${label}: peak RSS growth over loaded`, growthMiB, 'MiB', 'memory', { max: BUDGET.sweepGrowthMiB });
+        row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
+        out.push({ runtime: rt.id, jobs, kind, growthMiB, liveAfterMiB, jobsPerS, result: r.result });
       }
-      const growthMiB = round(peakMiB(r.result) - r.result.rssBeforeKiB / 1024, 1);
-      const jobsPerS = Math.round(run.jobs / (run.ms / 1000));
-      row('scaling', `${label}: peak RSS growth over loaded`, growthMiB, 'MiB', 'memory', { max: BUDGET.sweepGrowthMiB });
-      row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
-      out.push({ jobs, kind, growthMiB, jobsPerS, result: r.result });
+    }
+    const sizes = P.scalingJobs;
+    const [lo, hi] = [sizes[0]!, sizes[sizes.length - 1]!];
+    for (const kind of ['first', 'steady'] as const) {
+      const a = out.find((o) => o.runtime === rt.id && o.jobs === lo && o.kind === kind);
+      const b = out.find((o) => o.runtime === rt.id && o.jobs === hi && o.kind === kind);
+      if (!a || !b) continue;
+      const span = `${hi.toLocaleString('en-US')} − at ${lo.toLocaleString('en-US')} jobs`;
+      row('scaling', `${rt.id}: ${kind} sweep: growth at ${span} (flat)`, round(b.growthMiB - a.growthMiB, 1), 'MiB', 'memory', { max: BUDGET.sweepFlatMiB });
+      // What a sweep keeps: the heap left after a full collection, the same at every fleet size
+      // when nothing per job outlives the sweep (the peak above is mostly garbage V8 has not yet collected).
+      if (a.liveAfterMiB !== undefined && b.liveAfterMiB !== undefined) {
+        row('scaling', `${rt.id}: ${kind} sweep: live heap after the sweep (full GC), at ${span}`, round(b.liveAfterMiB - a.liveAfterMiB, 1), 'MiB');
+      }
     }
   }
-  const sizes = P.scalingJobs;
-  const [lo, hi] = [sizes[0]!, sizes[sizes.length - 1]!];
-  for (const kind of ['first', 'steady'] as const) {
-    const a = out.find((o) => o.jobs === lo && o.kind === kind);
-    const b = out.find((o) => o.jobs === hi && o.kind === kind);
-    if (a && b) {
-      row('scaling', `${kind} sweep: growth at ${hi.toLocaleString('en-US')} − at ${lo.toLocaleString('en-US')} jobs (flat)`, round(b.growthMiB - a.growthMiB, 1), 'MiB', 'memory', { max: BUDGET.sweepFlatMiB });
-    }
-  }
-  details.scaling = { memoryMB: fn.memoryMB, nodeArgs, namespaces: SWEEP_NAMESPACE_COUNT, runs: out };
+  details.scaling = { memoryMB: fn.memoryMB, runtimes, namespaces: SWEEP_NAMESPACE_COUNT, runs: out };
 }
 
 // ------------------------------------------------------------------ main
@@ -328,7 +374,7 @@ async function main(): Promise<number> {
     if (fns.length > 0) {
       progress(`cold start: ${P.coldRuns} rounds × (${fns.length} functions + empty process)...`);
       try {
-        coldSection(fns);
+        coldSection(fns, work);
       } catch (e) {
         errorRow('cold', 'module load', e, 'time');
       }

@@ -309,7 +309,15 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   }
   clearInterval(sampler);
   const peakKiB = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1024)]));
-  return { requireMs, rssBeforeKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
+  // What the sweep left alive: the heap after a full collection (when the process runs with
+  // --expose-gc, as Lambda starts Node). Per-job state kept past the sweep would show here.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let liveAfterKiB: number | undefined;
+  if (typeof gc === 'function') {
+    gc();
+    liveAfterKiB = Math.round(process.memoryUsage().heapUsed / 1024);
+  }
+  return { requireMs, rssBeforeKiB, liveAfterKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
 }
 
 // ------------------------------------------------------------------ queue
