@@ -18,6 +18,8 @@ export interface BuiltFunction {
   timeoutS: number;
   /** Configured memory in MB (function or provider; the framework's default 1024 without either). */
   memoryMB: number;
+  /** NODE_OPTIONS the function is deployed with (function or provider environment), if any. */
+  nodeOptions: string | undefined;
   zipPath: string;
   zipBytes: number;
   /** The unzipped bundle that the runtime would require. */
@@ -62,8 +64,8 @@ export function packageFunctions(root: string, work: string): BuildResult {
 
   const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as {
     service: {
-      provider?: { timeout?: number; memorySize?: number };
-      functions: Record<string, { handler: string; timeout?: number; memorySize?: number; package?: { artifact?: string } }>;
+      provider?: { timeout?: number; memorySize?: number; environment?: Record<string, unknown> };
+      functions: Record<string, { handler: string; timeout?: number; memorySize?: number; environment?: Record<string, unknown>; package?: { artifact?: string } }>;
     };
   };
   const providerTimeout = state.service.provider?.timeout ?? 6;
@@ -81,6 +83,7 @@ export function packageFunctions(root: string, work: string): BuildResult {
       handler: fn.handler,
       timeoutS: fn.timeout ?? providerTimeout,
       memoryMB: fn.memorySize ?? providerMemory,
+      nodeOptions: nodeOptionsOf(fn.environment?.NODE_OPTIONS ?? state.service.provider?.environment?.NODE_OPTIONS),
       zipPath,
       zipBytes: statSync(zipPath).size,
       jsPath: join(dest, jsRel),
@@ -89,6 +92,11 @@ export function packageFunctions(root: string, work: string): BuildResult {
     });
   }
   return { functions, packageMs, outDir: out };
+}
+
+/** A NODE_OPTIONS value as the function gets it: a non-empty string, else none. */
+function nodeOptionsOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
 /** Minimal zip reader (stored + deflate entries, central directory), so no `unzip` binary is needed. */

@@ -178,6 +178,7 @@ function coldSection(fns: BuiltFunction[], work: string): void {
   writeFileSync(emptyHandler, EMPTY_HANDLER);
   const bare: number[] = [];
   const empty: number[] = [];
+  const emptyRequire: number[] = [];
   const per = new Map<string, { requireMs: number[]; processMs: number[] }>(fns.map((f) => [f.name, { requireMs: [], processMs: [] }]));
   const timed = (args: string[]): { ms: number; stdout: string } => {
     const t0 = process.hrtime.bigint();
@@ -196,7 +197,9 @@ function coldSection(fns: BuiltFunction[], work: string): void {
   for (const f of fns) load(f.jsPath);
   for (let i = 0; i < P.coldRuns; i++) {
     bare.push(timed(['-e', '0']).ms);
-    empty.push(load(emptyHandler).ms);
+    const e = load(emptyHandler);
+    empty.push(e.ms);
+    emptyRequire.push(e.report.ms);
     for (const f of fns) {
       const { ms, report: o } = load(f.jsPath);
       if (o.handler !== 'function') throw new Error(`${f.name}: the bundle does not export a handler function`);
@@ -209,16 +212,24 @@ function coldSection(fns: BuiltFunction[], work: string): void {
   }
   const bareMedian = median(bare);
   const emptyMedian = median(empty);
-  const out: Record<string, unknown> = { runs: P.coldRuns, bareNodeProcessMs: summarize(bare), emptyHandlerProcessMs: summarize(empty) };
+  const emptyRequireMedian = median(emptyRequire);
+  const out: Record<string, unknown> = { runs: P.coldRuns, bareNodeProcessMs: summarize(bare), emptyHandlerProcessMs: summarize(empty), emptyHandlerRequireMs: summarize(emptyRequire) };
   for (const f of fns) {
     const m = per.get(f.name)!;
     const req = median(m.requireMs);
     const proc = median(m.processMs);
-    row('cold', `${f.name} require (in-process, median)`, round(req, 2), 'ms', 'time', { max: BUDGET.coldMs });
+    row('cold', `${f.name} require, in-process − the empty handler's (median)`, round(req - emptyRequireMedian, 2), 'ms', 'time', { max: BUDGET.coldMs });
     row('cold', `${f.name} process − empty handler process (median)`, round(proc - emptyMedian, 2), 'ms', 'time', { max: BUDGET.coldMs });
     row('cold', `${f.name} process − bare node process (median)`, round(proc - bareMedian, 2), 'ms');
-    out[f.name] = { requireMs: summarize(m.requireMs), processMs: summarize(m.processMs), processMinusEmptyHandlerMs: round(proc - emptyMedian, 2), processMinusBareNodeMs: round(proc - bareMedian, 2) };
+    out[f.name] = {
+      requireMs: summarize(m.requireMs),
+      processMs: summarize(m.processMs),
+      requireMinusEmptyHandlerMs: round(req - emptyRequireMedian, 2),
+      processMinusEmptyHandlerMs: round(proc - emptyMedian, 2),
+      processMinusBareNodeMs: round(proc - bareMedian, 2),
+    };
   }
+  row('cold', 'empty handler: require in-process (median)', round(emptyRequireMedian, 2), 'ms');
   row('cold', 'empty handler process − bare node process (median)', round(emptyMedian - bareMedian, 2), 'ms');
   row('cold', 'bare node process, `node -e 0` (median)', round(bareMedian, 2), 'ms');
   details.cold = out;
@@ -260,15 +271,31 @@ function v8HeapFlagsFor(memoryMB: number): string[] {
 }
 
 /**
- * The flags Lambda's Node.js runtime starts `node` with (its /var/runtime/bootstrap): a young
- * generation of a tenth of the function's memory, half of it per semi-space, the rest for the old
- * generation, and --expose-gc. At 128 MB: a 6 MB semi-space (V8 rounds it up to 8 MiB, so up to
- * 16 MiB of young generation) and a 116 MB old generation. NODE_OPTIONS cannot lower them: flags
- * on the command line win.
+ * The flags Lambda's Node.js runtime starts `node` with when NODE_OPTIONS names no heap size, as
+ * its /var/runtime/bootstrap computes them (nodejs18.x; the later runtimes' scripts start from the
+ * same tenth): a young generation of a tenth of the function's memory, half of it per semi-space,
+ * the rest for the old generation, and --expose-gc. At 128 MB: a 6 MB semi-space (with which V8
+ * takes up to 16 MiB of young generation) and a 116 MB old generation. When NODE_OPTIONS names
+ * --max-semi-space-size or --max-old-space-size, the nodejs20.x+ bootstraps add neither.
  */
 function lambdaBootstrapFlags(memoryMB: number): string[] {
   const newSpace = Math.floor(memoryMB / 10);
   return ['--expose-gc', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMB - newSpace}`];
+}
+
+/**
+ * How the deployed function's `node` starts: its NODE_OPTIONS, and for a heap size NODE_OPTIONS
+ * does not name, what Node picks by itself at the function's memory. --expose-gc only lets the
+ * worker measure the heap after the sweep.
+ */
+function deployedNode(fn: BuiltFunction): { nodeArgs: string[]; env: NodeJS.ProcessEnv; label: string } {
+  const opts = fn.nodeOptions ?? '';
+  const own = v8HeapFlagsFor(fn.memoryMB).filter((f) => !opts.includes(f.slice(0, f.indexOf('='))));
+  return {
+    nodeArgs: [...own, '--expose-gc'],
+    env: opts ? { NODE_OPTIONS: opts } : {},
+    label: `as deployed at ${fn.memoryMB} MB (Lambda and FunctionGraph): ${[opts ? `NODE_OPTIONS=${opts}` : '', ...own].filter(Boolean).join(' ')}`,
+  };
 }
 
 /** Peak RSS of a sweep process (the larger of getrusage and VmHWM), MiB. */
@@ -281,17 +308,20 @@ type SweepKind = 'first' | 'steady';
 /**
  * The scaling rows: for every fleet size, fresh namespaces, then a first sweep (writes every job's
  * annotation) and a steady sweep (writes nothing), each in a fresh process whose V8 heap is sized
- * as the function gets it at its configured memory, once as Node sizes it by itself (FunctionGraph)
- * and once with Lambda's runtime flags. Growth = peak RSS − RSS with the bundle loaded.
+ * as the deployed function's (the budgets), and once more as Lambda's runtime sizes it when
+ * NODE_OPTIONS is not set (what that setting buys; no budget). Growth = peak RSS − RSS with the
+ * bundle loaded.
  */
 async function scalingSection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+  const deployed = deployedNode(fn);
   const runtimes = [
-    { id: 'node', label: `V8 sized by Node at ${fn.memoryMB} MB (FunctionGraph)`, nodeArgs: [...v8HeapFlagsFor(fn.memoryMB), '--expose-gc'] },
-    { id: 'lambda', label: `Lambda's runtime flags at ${fn.memoryMB} MB`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB) },
+    { id: 'deployed', label: deployed.label, nodeArgs: deployed.nodeArgs, env: deployed.env, budgets: true },
+    { id: 'lambda-default', label: `Lambda's own flags at ${fn.memoryMB} MB, were NODE_OPTIONS not set: ${lambdaBootstrapFlags(fn.memoryMB).join(' ')}`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB), env: {}, budgets: false },
   ];
   const out: Array<{ runtime: string; jobs: number; kind: SweepKind; growthMiB: number; liveAfterMiB: number | undefined; jobsPerS: number; result: unknown }> = [];
   for (const rt of runtimes) {
-    row('scaling', `${rt.label}: ${rt.nodeArgs.join(' ')}`, null, '');
+    row('scaling', rt.label, null, '');
+    const memoryRow = (figure: string, value: number, max: number) => (rt.budgets ? row('scaling', figure, value, 'MiB', 'memory', { max }) : row('scaling', figure, value, 'MiB'));
     for (const jobs of P.scalingJobs) {
       const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-${rt.id}-${jobs}-${i}`);
       namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
@@ -301,7 +331,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
           workerJs,
           work,
           { mode: 'sweep', common: { ...common, resultPath: join(work, `result-scaling-${rt.id}-${jobs}-${kind}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: 1 },
-          { ...env, SWEEP_NAMESPACES: namespaces.join(',') },
+          { ...env, ...rt.env, SWEEP_NAMESPACES: namespaces.join(',') },
           240_000,
           rt.nodeArgs,
         );
@@ -313,11 +343,13 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
         const growthMiB = round(peakMiB(r.result) - r.result.rssBeforeKiB / 1024, 1);
         const liveAfterMiB = typeof r.result.liveAfterKiB === 'number' ? round(r.result.liveAfterKiB / 1024, 1) : undefined;
         const jobsPerS = Math.round(run.jobs / (run.ms / 1000));
-        row('scaling', `${label}: peak RSS growth over loaded`, growthMiB, 'MiB', 'memory', { max: BUDGET.sweepGrowthMiB });
+        memoryRow(`${label}: peak RSS growth over loaded`, growthMiB, BUDGET.sweepGrowthMiB);
         row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
         out.push({ runtime: rt.id, jobs, kind, growthMiB, liveAfterMiB, jobsPerS, result: r.result });
       }
     }
+    const limitKiB = (out.find((o) => o.runtime === rt.id)?.result as { heapLimitKiB?: number } | undefined)?.heapLimitKiB;
+    if (limitKiB !== undefined) row('scaling', `${rt.id}: V8 heap limit in the sweep process (the flags reached V8)`, round(limitKiB / 1024, 1), 'MiB');
     const sizes = P.scalingJobs;
     const [lo, hi] = [sizes[0]!, sizes[sizes.length - 1]!];
     for (const kind of ['first', 'steady'] as const) {
@@ -325,7 +357,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
       const b = out.find((o) => o.runtime === rt.id && o.jobs === hi && o.kind === kind);
       if (!a || !b) continue;
       const span = `${hi.toLocaleString('en-US')} − at ${lo.toLocaleString('en-US')} jobs`;
-      row('scaling', `${rt.id}: ${kind} sweep: growth at ${span} (flat)`, round(b.growthMiB - a.growthMiB, 1), 'MiB', 'memory', { max: BUDGET.sweepFlatMiB });
+      memoryRow(`${rt.id}: ${kind} sweep: growth at ${span} (flat)`, round(b.growthMiB - a.growthMiB, 1), BUDGET.sweepFlatMiB);
       // What a sweep keeps: the heap left after a full collection, the same at every fleet size
       // when nothing per job outlives the sweep (the peak above is mostly garbage V8 has not yet collected).
       if (a.liveAfterMiB !== undefined && b.liveAfterMiB !== undefined) {
