@@ -163,6 +163,20 @@ describe('patchFromQueue in the CloudFormation template', () => {
     }
   });
 
+  it('sweepJobs runs at 128 MB with V8 sized for it by NODE_OPTIONS, flags Node accepts there', () => {
+    const fn = resources.SweepJobsLambdaFunction.Properties;
+    expect(fn.MemorySize).toBe(128);
+    const opts: string = fn.Environment.Variables.NODE_OPTIONS;
+    // Lambda's bootstrap adds its own heap flags unless NODE_OPTIONS names one of them.
+    expect(opts.split(' ')).toEqual(expect.arrayContaining(['--enable-source-maps', '--max-semi-space-size=1', '--max-old-space-size=64']));
+    // Node refuses a flag not allowed in NODE_OPTIONS (exit 9): these start, and reach V8.
+    const limit = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(require("v8").getHeapStatistics().heap_size_limit))'], { env: { PATH: process.env.PATH, NODE_OPTIONS: opts }, encoding: 'utf8' });
+    expect(Number(limit) / 2 ** 20).toBeGreaterThanOrEqual(64);
+    expect(Number(limit) / 2 ** 20).toBeLessThan(72);
+    // Every other function keeps the provider's NODE_OPTIONS.
+    expect(resources.GetJobLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
   it('the new variables reach the functions', () => {
     const vars = resources.GetJobLambdaFunction.Properties.Environment.Variables;
     for (const k of ['KUBE_TOKEN', 'KUBE_CLIENT_CERT', 'KUBE_CLIENT_KEY', 'KUBE_CA_CERT', 'KUBECONFIG_DATA']) expect(vars).toHaveProperty(k);
