@@ -284,17 +284,25 @@ function lambdaBootstrapFlags(memoryMB: number): string[] {
 }
 
 /**
- * How the deployed function's `node` starts: its NODE_OPTIONS, and for a heap size NODE_OPTIONS
- * does not name, what Node picks by itself at the function's memory. --expose-gc only lets the
+ * How the deployed function's `node` starts on Lambda: when its NODE_OPTIONS names a heap size,
+ * those flags, and for one it does not name what Node picks by itself at the function's memory
+ * (as on FunctionGraph); when it names none, the runtime's own flags. --expose-gc only lets the
  * worker measure the heap after the sweep.
  */
 function deployedNode(fn: BuiltFunction): { nodeArgs: string[]; env: NodeJS.ProcessEnv; label: string } {
   const opts = fn.nodeOptions ?? '';
-  const own = v8HeapFlagsFor(fn.memoryMB).filter((f) => !opts.includes(f.slice(0, f.indexOf('='))));
+  const env = opts ? { NODE_OPTIONS: opts } : {};
+  // As the bootstrap tells: V8 takes both spellings, `--max-old-space-size` and `--max_old_space_size`.
+  const named = (flag: string) => opts.replace(/_/g, '-').includes(flag.slice(0, flag.indexOf('=')));
+  if (!v8HeapFlagsFor(fn.memoryMB).some(named)) {
+    const nodeArgs = lambdaBootstrapFlags(fn.memoryMB);
+    return { nodeArgs, env, label: `as deployed at ${fn.memoryMB} MB on Lambda (NODE_OPTIONS names no heap size: the runtime's own ${nodeArgs.join(' ')})` };
+  }
+  const own = v8HeapFlagsFor(fn.memoryMB).filter((f) => !named(f));
   return {
     nodeArgs: [...own, '--expose-gc'],
-    env: opts ? { NODE_OPTIONS: opts } : {},
-    label: `as deployed at ${fn.memoryMB} MB (Lambda and FunctionGraph): ${[opts ? `NODE_OPTIONS=${opts}` : '', ...own].filter(Boolean).join(' ')}`,
+    env,
+    label: `as deployed at ${fn.memoryMB} MB (Lambda and FunctionGraph): ${[`NODE_OPTIONS=${opts}`, ...own].join(' ')}`,
   };
 }
 
