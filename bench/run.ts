@@ -154,7 +154,7 @@ function bundleSection(b: BuildResult): void {
 
 /**
  * Loads one bundle and reports. The report goes out with fs.writeSync(1): `process.stdout` would
- * build a pipe stream (net and its streams), ~2.5 ms that the empty process does not pay and that
+ * build a pipe stream (net and its streams), ~2.5 ms that a bare `node -e 0` does not pay and that
  * is the harness's, not the handler's.
  */
 const COLD_SCRIPT =
@@ -412,7 +412,7 @@ async function main(): Promise<number> {
 
     // 2. Cold start.
     if (fns.length > 0) {
-      progress(`cold start: ${P.coldRuns} rounds × (${fns.length} functions + empty process)...`);
+      progress(`cold start: ${P.coldRuns} rounds × (${fns.length} functions + empty handler + bare node)...`);
       try {
         coldSection(fns, work);
       } catch (e) {
