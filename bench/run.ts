@@ -23,6 +23,7 @@ import { startEmulator, SEED_NAMESPACE, type Emulator } from '../emulator/index'
 import { packageFunctions, type BuildResult, type BuiltFunction } from './build';
 import { median, round, summarize } from './stats';
 import type { WorkerConfig } from './worker';
+import { DEFAULT_WRITES_IN_FLIGHT } from '../lib/sweep/run';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -35,8 +36,8 @@ const JSON_PATH = resolve(jsonIdx >= 0 && argv[jsonIdx + 1] ? argv[jsonIdx + 1]!
 const KEEP = argv.includes('--keep');
 
 const P = QUICK
-  ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], batches: 10 }
-  : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, scalingJobs: [2_500, 10_000, 40_000], batches: 50 };
+  ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], latencyJobs: 0, batches: 10 }
+  : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, scalingJobs: [2_500, 10_000, 40_000], latencyJobs: 4_000, batches: 50 };
 
 const BUDGET = { bundleBytes: 65_536, coldMs: 10, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4 };
 
@@ -376,6 +377,44 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
   details.scaling = { memoryMB: fn.memoryMB, runtimes, namespaces: SWEEP_NAMESPACE_COUNT, runs: out };
 }
 
+/** How long a CCI write takes in the latency rows (what the README's estimates assume). */
+const WRITE_LATENCY_MS = 30;
+
+/**
+ * First sweeps against a CCI that answers every write in 30 ms, with the default writes in flight
+ * and twice as many (`SWEEP_WRITES_IN_FLIGHT`), V8 as deployed: what the setting trades, time
+ * against memory, where the writes' latency is real rather than the emulator's near zero.
+ */
+async function writeLatencySection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+  const jobs = P.latencyJobs;
+  const deployed = deployedNode(fn);
+  emu.addFault({ method: 'PATCH', path: /\/namespaces\/lat-/, times: Infinity, action: { type: 'delay', ms: WRITE_LATENCY_MS } });
+  try {
+    for (const inFlight of [DEFAULT_WRITES_IN_FLIGHT, DEFAULT_WRITES_IN_FLIGHT * 2]) {
+      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `lat-${inFlight}-${i}`);
+      namespaces.forEach((ns) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: 'Running' }));
+      progress(`write latency: ${jobs} jobs, ${inFlight} writes in flight...`);
+      const r = await runWorker(
+        workerJs,
+        work,
+        { mode: 'sweep', common: { ...common, resultPath: join(work, `result-latency-${inFlight}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: 1 },
+        { ...env, ...deployed.env, SWEEP_NAMESPACES: namespaces.join(','), SWEEP_WRITES_IN_FLIGHT: String(inFlight) },
+        240_000,
+        deployed.nodeArgs,
+      );
+      const run = r.result.runs[0];
+      const label = `first sweep of ${jobs.toLocaleString('en-US')} jobs, writes answered in ${WRITE_LATENCY_MS} ms, ${inFlight} in flight`;
+      if (run.jobs !== jobs || run.complete !== true || run.cciPatch !== jobs) {
+        rows.push({ section: 'latency', figure: `${label}: jobs / complete / patches`, value: `${run.jobs} / ${run.complete} / ${run.cciPatch}`, unit: '', budget: `${jobs} / true / ${jobs}`, status: 'FAIL', gate: 'none' });
+      }
+      row('latency', `${label}: writes/s`, Math.round(run.cciPatch / (run.ms / 1000)), '/s');
+      row('latency', `${label}: peak RSS growth over loaded`, round(peakMiB(r.result) - r.result.rssBeforeKiB / 1024, 1), 'MiB');
+    }
+  } finally {
+    emu.clearFaults();
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<number> {
@@ -523,6 +562,15 @@ async function main(): Promise<number> {
         await scalingSection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
       } catch (e) {
         errorRow('scaling', 'sweepJobs', e, 'memory');
+      }
+    }
+
+    // 5c. First sweeps against writes with real latency.
+    if (sweepFn && P.latencyJobs > 0) {
+      try {
+        await writeLatencySection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
+      } catch (e) {
+        errorRow('latency', 'sweepJobs', e, 'none');
       }
     }
 

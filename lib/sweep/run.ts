@@ -132,7 +132,7 @@ export interface SweepReport {
  * Annotation writes in flight over all namespaces (SWEEP_WRITES_IN_FLIGHT). 16 keeps what a write
  * allocates while in flight under one young generation at 128 MB (24 and 32 had writes promoted:
  * `npm run bench`, README "Sweep memory"); against a CCI that answers a write in 30 ms it is
- * ~530 writes/s, and more buys first-sweep speed with memory.
+ * ~420 writes/s (the bench's latency rows), and 32 twice that for ~7 MiB more.
  */
 export const DEFAULT_WRITES_IN_FLIGHT = 16;
 
