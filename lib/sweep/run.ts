@@ -163,6 +163,8 @@ interface NamespaceResult {
 interface Shared {
   opts: SweepOptions;
   nowMs: number;
+  /** The same instant as text: events' `at` and the report's `startedAt`. */
+  nowIso: string;
   lowOnTime: () => boolean;
   annotations: { written: number; failed: number; skipped: number };
   /** PodGroup reads left for this sweep. */
@@ -183,6 +185,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const shared: Shared = {
     opts,
     nowMs: opts.now.getTime(),
+    nowIso: opts.now.toISOString(),
     lowOnTime: () => opts.deadline.remaining() < low,
     annotations: { written: 0, failed: 0, skipped: 0 },
     podGroupBudget: opts.maxPodGroupReads ?? 500,
@@ -290,7 +293,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
 async function readPage(namespace: string, token: string | undefined, limit: number, shared: Shared, log: Logger): Promise<{ page: JobPageScan; fold: PageFold; limit: number }> {
   const { opts } = shared;
   for (;;) {
-    const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, opts.now.toISOString());
+    const fold = new PageFold(namespace, shared.nowMs, opts.stuckAfterMs, shared.nowIso);
     try {
       const page = await opts.client.readJobList(namespace, { labelSelector: opts.labelSelector, limit, continue: token }, opts.deadline, (body) => scanJobList(body, fold.visit));
       return { page, fold, limit };
@@ -516,7 +519,7 @@ function buildReport(namespaces: string[], results: NamespaceResult[], shared: S
     complete: results.every((r) => r.coverage.status === 'complete' || r.coverage.status === 'failed'),
     coverage: results.map((r) => r.coverage),
     annotations: shared.annotations,
-    startedAt: shared.opts.now.toISOString(),
+    startedAt: shared.nowIso,
     durationMs: Date.now() - started,
   };
   if (failures.length > 0) report.failures = failures;
