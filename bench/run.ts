@@ -34,6 +34,13 @@ const QUICK = argv.includes('--quick');
 const jsonIdx = argv.indexOf('--json');
 const JSON_PATH = resolve(jsonIdx >= 0 && argv[jsonIdx + 1] ? argv[jsonIdx + 1]! : join(ROOT, 'bench', 'results.json'));
 const KEEP = argv.includes('--keep');
+const nodeIdx = argv.indexOf('--node');
+/**
+ * The `node` every function process runs on (cold loads, warm calls, sweeps, the queue): this one
+ * by default, or `--node <path>` (BENCH_NODE), e.g. the Node major Lambda's nodejs22.x runtime has.
+ * The emulator and the packaging stay on this process's Node.
+ */
+const FN_NODE = resolve(nodeIdx >= 0 && argv[nodeIdx + 1] ? argv[nodeIdx + 1]! : (process.env.BENCH_NODE || process.execPath));
 
 const P = QUICK
   ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], latencyJobs: 0, batches: 10 }
@@ -116,7 +123,7 @@ async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env:
   writeFileSync(cfgPath, JSON.stringify(cfg));
   const t0 = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(FN_NODE, [...nodeArgs, workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let lines = 0;
     let stderr = '';
     // The functions log one JSON line per invocation to stdout, as on Lambda: drained here.
@@ -183,7 +190,7 @@ function coldSection(fns: BuiltFunction[], work: string): void {
   const per = new Map<string, { requireMs: number[]; processMs: number[] }>(fns.map((f) => [f.name, { requireMs: [], processMs: [] }]));
   const timed = (args: string[]): { ms: number; stdout: string } => {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    const r = spawnSync(FN_NODE, args, { env, encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`node ${args.slice(0, 1).join(' ')} failed: ${r.stderr}`);
     return { ms, stdout: r.stdout };
@@ -317,6 +324,17 @@ function growthMiB(r: any): number {
   return round(peakMiB(r) - r.rssBeforeKiB / 1024, 1);
 }
 
+/**
+ * How far a sweep process's anonymous and file-backed resident memory rose over their values with
+ * the bundle loaded (worker samples of /proc/self/status), MiB; undefined off Linux. The two peaks
+ * are sampled every 10 ms and need not coincide, so they do not add up to the RSS growth exactly.
+ */
+function partsGrowthMiB(r: any): { anon: number; file: number } | undefined {
+  const p = r.memoryParts;
+  if (!p) return undefined;
+  return { anon: round((p.anonPeakKiB - p.anonBeforeKiB) / 1024, 1), file: round((p.filePeakKiB - p.fileBeforeKiB) / 1024, 1) };
+}
+
 /** A FAIL row when a sweep did not see every job, did not complete, or (when given) wrote other than `patches` annotations. */
 function checkSweep(section: string, label: string, run: any, jobs: number, patches?: number): void {
   const what = patches === undefined ? 'jobs / complete' : 'jobs / complete / patches';
@@ -341,7 +359,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
     { id: 'deployed', label: deployed.label, nodeArgs: deployed.nodeArgs, env: deployed.env, budgets: true },
     { id: 'lambda-default', label: `Lambda's own flags at ${fn.memoryMB} MB, were NODE_OPTIONS not set: ${lambdaBootstrapFlags(fn.memoryMB).join(' ')}`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB), env: {}, budgets: false },
   ];
-  const out: Array<{ runtime: string; jobs: number; kind: SweepKind; growthMiB: number; liveAfterMiB: number | undefined; jobsPerS: number; result: unknown }> = [];
+  const out: Array<{ runtime: string; jobs: number; kind: SweepKind; growthMiB: number; anonMiB: number | undefined; liveAfterMiB: number | undefined; jobsPerS: number; result: unknown }> = [];
   for (const rt of runtimes) {
     row('scaling', rt.label, null, '');
     const memoryRow = (figure: string, value: number, max: number) => (rt.budgets ? row('scaling', figure, value, 'MiB', 'memory', { max }) : row('scaling', figure, value, 'MiB'));
@@ -365,8 +383,10 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
         const liveAfterMiB = typeof r.result.liveAfterKiB === 'number' ? round(r.result.liveAfterKiB / 1024, 1) : undefined;
         const jobsPerS = Math.round(run.jobs / (run.ms / 1000));
         memoryRow(`${label}: peak RSS growth over loaded`, growth, BUDGET.sweepGrowthMiB);
+        const parts = partsGrowthMiB(r.result);
+        if (parts) row('scaling', `${label}: anonymous / file-backed (code pages) growth, sampled`, `${parts.anon} / ${parts.file}`, 'MiB');
         row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
-        out.push({ runtime: rt.id, jobs, kind, growthMiB: growth, liveAfterMiB, jobsPerS, result: r.result });
+        out.push({ runtime: rt.id, jobs, kind, growthMiB: growth, anonMiB: parts?.anon, liveAfterMiB, jobsPerS, result: r.result });
       }
     }
     const limitKiB = (out.find((o) => o.runtime === rt.id)?.result as { heapLimitKiB?: number } | undefined)?.heapLimitKiB;
@@ -379,6 +399,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
       if (!a || !b) continue;
       const span = `${hi.toLocaleString('en-US')} − at ${lo.toLocaleString('en-US')} jobs`;
       memoryRow(`${rt.id}: ${kind} sweep: growth at ${span} (flat)`, round(b.growthMiB - a.growthMiB, 1), BUDGET.sweepFlatMiB);
+      if (a.anonMiB !== undefined && b.anonMiB !== undefined) row('scaling', `${rt.id}: ${kind} sweep: anonymous memory growth at ${span}`, round(b.anonMiB - a.anonMiB, 1), 'MiB');
       // What a sweep keeps: the heap left after a full collection, the same at every fleet size
       // when nothing per job outlives the sweep (the peak above is mostly garbage V8 has not yet collected).
       if (a.liveAfterMiB !== undefined && b.liveAfterMiB !== undefined) {
@@ -427,12 +448,25 @@ async function writeLatencySection(emu: Emulator, workerJs: string, work: string
 
 // ------------------------------------------------------------------ main
 
+/** The version of FN_NODE, or a clear error before anything is measured. */
+function functionsNodeVersion(): string {
+  if (FN_NODE === process.execPath) return process.version;
+  const r = spawnSync(FN_NODE, ['-p', 'process.version'], { encoding: 'utf8', timeout: 10_000 });
+  const v = (r.stdout ?? '').trim();
+  if (r.status !== 0 || !/^v\d+\.\d+\.\d+/.test(v)) throw new Error(`--node ${FN_NODE} is not a node binary that runs here (${r.error?.message ?? r.stderr?.trim() ?? `exit ${r.status}`})`);
+  return v;
+}
+
+const FN_NODE_VERSION = functionsNodeVersion();
+/** As printed: one version, or the functions' beside the bench's. */
+const NODE_LABEL = FN_NODE_VERSION === process.version ? `node ${process.version}` : `functions on node ${FN_NODE_VERSION} (bench and emulator on ${process.version})`;
+
 async function main(): Promise<number> {
   const started = performance.now();
   const work = mkdtempSync(join(os.tmpdir(), 'vjf-bench-'));
   let emu: Emulator | undefined;
   try {
-    progress(`mode: ${QUICK ? 'quick' : 'full'}; work dir ${work}`);
+    progress(`mode: ${QUICK ? 'quick' : 'full'}; ${NODE_LABEL}; work dir ${work}`);
 
     // 1. Build as deployed.
     progress('packaging (serverless package)...');
@@ -622,6 +656,7 @@ async function main(): Promise<number> {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
     node: process.version,
+    functionsNode: FN_NODE_VERSION,
     machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, os: `${os.type()} ${os.release()} ${os.arch()}`, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
     parameters: P,
     budgets: BUDGET,
@@ -656,7 +691,7 @@ function printTable(totalS: number): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
   const cpus = os.cpus();
   process.stdout.write(
-    `\nvolcano-job-functions bench (${QUICK ? 'quick' : 'full'}) — ${new Date().toISOString()} — node ${process.version} — ${cpus[0]?.model ?? '?'} × ${cpus.length} — ${totalS} s\n\n`,
+    `\nvolcano-job-functions bench (${QUICK ? 'quick' : 'full'}) — ${new Date().toISOString()} — ${NODE_LABEL} — ${cpus[0]?.model ?? '?'} × ${cpus.length} — ${totalS} s\n\n`,
   );
   process.stdout.write(line(header) + '\n' + widths.map((w) => '-'.repeat(w)).join('-|-') + '\n');
   for (const b of body) process.stdout.write(line(b) + '\n');

@@ -8,7 +8,7 @@
  * failing calls would measure the error path, so any failure aborts the worker.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -273,6 +273,44 @@ function vmHwmKiB(): number | undefined {
   }
 }
 
+/**
+ * This process's anonymous and file-backed resident memory (RssAnon, RssFile of /proc/self/status,
+ * Linux), KiB, or undefined where there is no such file. The file is read into one buffer and its
+ * digits parsed from the bytes, so sampling it every few milliseconds adds no strings to the heap
+ * the sweep is measured on. File-backed pages are the Node binary's code, clean and evictable: a
+ * function's memory limit is hit by anonymous memory (heap, malloc, buffers) first.
+ */
+const STATUS = Buffer.alloc(8192);
+const RSS_ANON = Buffer.from('RssAnon:');
+const RSS_FILE = Buffer.from('RssFile:');
+let statusFd: number | null | undefined;
+
+function kibAfter(buf: Buffer, end: number, key: Buffer): number | undefined {
+  let i = buf.indexOf(key);
+  if (i < 0 || i >= end) return undefined;
+  i += key.length;
+  while (buf[i] === 0x20 || buf[i] === 0x09) i++;
+  let v = 0;
+  let digits = 0;
+  for (; buf[i]! >= 0x30 && buf[i]! <= 0x39; i++, digits++) v = v * 10 + (buf[i]! - 0x30);
+  return digits > 0 ? v : undefined;
+}
+
+function rssParts(): { anonKiB: number; fileKiB: number } | undefined {
+  if (statusFd === null) return undefined;
+  try {
+    statusFd ??= openSync('/proc/self/status', 'r');
+    const n = readSync(statusFd, STATUS, 0, STATUS.length, 0);
+    const anonKiB = kibAfter(STATUS, n, RSS_ANON);
+    const fileKiB = kibAfter(STATUS, n, RSS_FILE);
+    if (anonKiB === undefined || fileKiB === undefined) throw new Error('no RssAnon/RssFile');
+    return { anonKiB, fileKiB };
+  } catch {
+    statusFd = null;
+    return undefined;
+  }
+}
+
 async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json> {
   const { handler, requireMs } = loadHandler(c.bundle);
   const event = sample('aws/sweepJobs.json');
@@ -281,9 +319,16 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   const rssBeforeKiB = Math.round(loaded.rss / 1024);
   // Where the peak is: the largest of each part of memoryUsage(), sampled while the sweep runs.
   const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const partsBefore = rssParts();
+  const partsPeak = { anonKiB: 0, fileKiB: 0 };
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k]);
+    const p = rssParts();
+    if (p) {
+      partsPeak.anonKiB = Math.max(partsPeak.anonKiB, p.anonKiB);
+      partsPeak.fileKiB = Math.max(partsPeak.fileKiB, p.fileKiB);
+    }
   }, 10);
   for (let i = 0; i < c.runs; i++) {
     const s0 = await emulatorStats();
@@ -320,7 +365,14 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   }
   // The heap limit V8 runs with: shows that the flags (or NODE_OPTIONS) the bench meant reached it.
   const heapLimitKiB = Math.round(getHeapStatistics().heap_size_limit / 1024);
-  return { requireMs, rssBeforeKiB, liveAfterKiB, heapLimitKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
+  // The last sample may predate the sweep's end: one more read after it.
+  const last = rssParts();
+  if (last) {
+    partsPeak.anonKiB = Math.max(partsPeak.anonKiB, last.anonKiB);
+    partsPeak.fileKiB = Math.max(partsPeak.fileKiB, last.fileKiB);
+  }
+  const memoryParts = partsBefore ? { anonBeforeKiB: partsBefore.anonKiB, anonPeakKiB: partsPeak.anonKiB, fileBeforeKiB: partsBefore.fileKiB, filePeakKiB: partsPeak.fileKiB } : undefined;
+  return { requireMs, rssBeforeKiB, memoryParts, liveAfterKiB, heapLimitKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
 }
 
 // ------------------------------------------------------------------ queue
