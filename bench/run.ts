@@ -169,6 +169,15 @@ const COLD_SCRIPT =
   'const t=process.hrtime.bigint();const m=require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;' +
   "require('fs').writeSync(1,JSON.stringify({ms,handler:typeof m.handler,sdk:Object.keys(require.cache).some(k=>k.includes('@aws-sdk')),yaml:Object.keys(require.cache).some(k=>/[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k))}))";
 
+/**
+ * What the first call to an `https://` endpoint adds: the bundles require `node:https` (and with it
+ * `node:tls`) on first use, so the cold-load rows do not include it. Loads a bundle, then times that
+ * require; `already` says whether the bundle had loaded TLS itself (then the time is ~0).
+ */
+const TLS_SCRIPT =
+  "require(process.argv[1]);const already=process.moduleLoadList.includes('NativeModule tls');const t=process.hrtime.bigint();require('node:https');" +
+  "require('fs').writeSync(1,JSON.stringify({ms:Number(process.hrtime.bigint()-t)/1e6,already}))";
+
 /** A handler that does nothing, loaded by the same script: what any handler costs before its own code. */
 const EMPTY_HANDLER = 'exports.handler = async () => ({});\n';
 
@@ -188,6 +197,9 @@ function coldSection(fns: BuiltFunction[], work: string): void {
   const empty: number[] = [];
   const emptyRequire: number[] = [];
   const per = new Map<string, { requireMs: number[]; processMs: number[] }>(fns.map((f) => [f.name, { requireMs: [], processMs: [] }]));
+  const tlsMs: number[] = [];
+  let tlsAlready = false;
+  const tlsFn = fns.find((f) => f.name === 'patchJob') ?? fns[0];
   const timed = (args: string[]): { ms: number; stdout: string } => {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(FN_NODE, args, { env, encoding: 'utf8' });
@@ -217,6 +229,11 @@ function coldSection(fns: BuiltFunction[], work: string): void {
       per.get(f.name)!.requireMs.push(o.ms);
       per.get(f.name)!.processMs.push(ms);
     }
+    if (tlsFn) {
+      const t = JSON.parse(timed(['-e', TLS_SCRIPT, tlsFn.jsPath]).stdout) as { ms: number; already: boolean };
+      tlsMs.push(t.ms);
+      tlsAlready ||= t.already;
+    }
   }
   const bareMedian = median(bare);
   const emptyMedian = median(empty);
@@ -236,6 +253,13 @@ function coldSection(fns: BuiltFunction[], work: string): void {
       processMinusEmptyHandlerMs: round(proc - emptyMedian, 2),
       processMinusBareNodeMs: round(proc - bareMedian, 2),
     };
+  }
+  if (tlsFn) {
+    const figure = tlsAlready
+      ? `first https call: node:https + node:tls were already loaded by ${tlsFn.name}'s bundle (in the rows above)`
+      : `first https call adds: node:https + node:tls, required then, after ${tlsFn.name}'s bundle (median; not in the rows above)`;
+    row('cold', figure, round(median(tlsMs), 2), 'ms');
+    out.firstHttpsCallMs = { ...summarize(tlsMs), after: tlsFn.name, alreadyLoaded: tlsAlready };
   }
   row('cold', 'empty handler: require in-process (median)', round(emptyRequireMedian, 2), 'ms');
   row('cold', 'empty handler process − bare node process (median)', round(emptyMedian - bareMedian, 2), 'ms');
