@@ -31,16 +31,19 @@ const ROOT = resolve(__dirname, '..');
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
-const jsonIdx = argv.indexOf('--json');
-const JSON_PATH = resolve(jsonIdx >= 0 && argv[jsonIdx + 1] ? argv[jsonIdx + 1]! : join(ROOT, 'bench', 'results.json'));
+/** The value after `--flag`, if it has one. */
+const argValue = (flag: string): string | undefined => {
+  const i = argv.indexOf(flag);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : undefined;
+};
+const JSON_PATH = resolve(argValue('--json') ?? join(ROOT, 'bench', 'results.json'));
 const KEEP = argv.includes('--keep');
-const nodeIdx = argv.indexOf('--node');
 /**
  * The `node` every function process runs on (cold loads, warm calls, sweeps, the queue): this one
  * by default, or `--node <path>` (BENCH_NODE), e.g. the Node major Lambda's nodejs22.x runtime has.
  * The emulator and the packaging stay on this process's Node.
  */
-const FN_NODE = resolve(nodeIdx >= 0 && argv[nodeIdx + 1] ? argv[nodeIdx + 1]! : (process.env.BENCH_NODE || process.execPath));
+const FN_NODE = resolve(argValue('--node') ?? (process.env.BENCH_NODE || process.execPath));
 
 const P = QUICK
   ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], latencyJobs: 0, batches: 10 }
@@ -481,16 +484,18 @@ function functionsNodeVersion(): string {
   return v;
 }
 
-const FN_NODE_VERSION = functionsNodeVersion();
 /** As printed: one version, or the functions' beside the bench's. */
-const NODE_LABEL = FN_NODE_VERSION === process.version ? `node ${process.version}` : `functions on node ${FN_NODE_VERSION} (bench and emulator on ${process.version})`;
+const nodeLabel = (fnVersion: string) => (fnVersion === process.version ? `node ${process.version}` : `functions on node ${fnVersion} (bench and emulator on ${process.version})`);
 
 async function main(): Promise<number> {
   const started = performance.now();
+  // Checked before anything is built: a bad --node fails the run here, through main's error path.
+  const fnNodeVersion = functionsNodeVersion();
+  const runLabel = nodeLabel(fnNodeVersion);
   const work = mkdtempSync(join(os.tmpdir(), 'vjf-bench-'));
   let emu: Emulator | undefined;
   try {
-    progress(`mode: ${QUICK ? 'quick' : 'full'}; ${NODE_LABEL}; work dir ${work}`);
+    progress(`mode: ${QUICK ? 'quick' : 'full'}; ${runLabel}; work dir ${work}`);
 
     // 1. Build as deployed.
     progress('packaging (serverless package)...');
@@ -674,13 +679,13 @@ async function main(): Promise<number> {
   }
 
   const totalS = round((performance.now() - started) / 1000, 1);
-  printTable(totalS);
+  printTable(totalS, runLabel);
   const cpus = os.cpus();
   const out = {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
     node: process.version,
-    functionsNode: FN_NODE_VERSION,
+    functionsNode: fnNodeVersion,
     machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, os: `${os.type()} ${os.release()} ${os.arch()}`, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
     parameters: P,
     budgets: BUDGET,
@@ -702,7 +707,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function printTable(totalS: number): void {
+function printTable(totalS: number, nodeLabelText: string): void {
   const header = ['section', 'figure', 'value', 'budget', 'result'];
   const body = rows.map((r) => [
     r.section,
@@ -715,7 +720,7 @@ function printTable(totalS: number): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
   const cpus = os.cpus();
   process.stdout.write(
-    `\nvolcano-job-functions bench (${QUICK ? 'quick' : 'full'}) — ${new Date().toISOString()} — ${NODE_LABEL} — ${cpus[0]?.model ?? '?'} × ${cpus.length} — ${totalS} s\n\n`,
+    `\nvolcano-job-functions bench (${QUICK ? 'quick' : 'full'}) — ${new Date().toISOString()} — ${nodeLabelText} — ${cpus[0]?.model ?? '?'} × ${cpus.length} — ${totalS} s\n\n`,
   );
   process.stdout.write(line(header) + '\n' + widths.map((w) => '-'.repeat(w)).join('-|-') + '\n');
   for (const b of body) process.stdout.write(line(b) + '\n');

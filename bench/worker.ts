@@ -321,14 +321,15 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
   const partsBefore = rssParts();
   const partsPeak = { anonKiB: 0, fileKiB: 0 };
+  const notePeak = (p = rssParts()) => {
+    if (!p) return;
+    partsPeak.anonKiB = Math.max(partsPeak.anonKiB, p.anonKiB);
+    partsPeak.fileKiB = Math.max(partsPeak.fileKiB, p.fileKiB);
+  };
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k]);
-    const p = rssParts();
-    if (p) {
-      partsPeak.anonKiB = Math.max(partsPeak.anonKiB, p.anonKiB);
-      partsPeak.fileKiB = Math.max(partsPeak.fileKiB, p.fileKiB);
-    }
+    notePeak();
   }, 10);
   for (let i = 0; i < c.runs; i++) {
     const s0 = await emulatorStats();
@@ -366,11 +367,7 @@ async function sweep(c: Extract<WorkerConfig, { mode: 'sweep' }>): Promise<Json>
   // The heap limit V8 runs with: shows that the flags (or NODE_OPTIONS) the bench meant reached it.
   const heapLimitKiB = Math.round(getHeapStatistics().heap_size_limit / 1024);
   // The last sample may predate the sweep's end: one more read after it.
-  const last = rssParts();
-  if (last) {
-    partsPeak.anonKiB = Math.max(partsPeak.anonKiB, last.anonKiB);
-    partsPeak.fileKiB = Math.max(partsPeak.fileKiB, last.fileKiB);
-  }
+  notePeak();
   const memoryParts = partsBefore ? { anonBeforeKiB: partsBefore.anonKiB, anonPeakKiB: partsPeak.anonKiB, fileBeforeKiB: partsBefore.fileKiB, filePeakKiB: partsPeak.fileKiB } : undefined;
   return { requireMs, rssBeforeKiB, memoryParts, liveAfterKiB, heapLimitKiB, runs, maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: vmHwmKiB(), peakKiB, loadedKiB: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, Math.round(v / 1024)])) };
 }
