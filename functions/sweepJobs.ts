@@ -9,6 +9,7 @@ import { cciClientFor } from '../lib/cci/setup';
 import { toAppError } from '../lib/core/errors';
 import { invocationFrom } from '../lib/platform/invocation';
 import { createLogger } from '../lib/core/log';
+import { heapGuard } from '../lib/sweep/heap';
 import { runSweep, type SweepReport } from '../lib/sweep/run';
 import { sweepConfigFrom } from '../lib/sweep/config';
 import { resolveHuaweiAuth } from '../lib/credentials';
@@ -47,6 +48,7 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       const smn = smnNotifier({ topicUrn: config.eventsSmnTopicUrn, auth: resolveHuaweiAuth(inv), ...(config.smnEndpoint ? { endpoint: config.smnEndpoint } : {}) });
       add('smn', notifyEmitter(smn, inv.deadline));
     }
+    const heap = heapGuard();
     const report = await runSweep({
       client: cciClientFor(inv),
       namespaces: config.namespaces,
@@ -58,10 +60,11 @@ export async function handler(event: unknown, context: unknown): Promise<SweepRe
       pageSize: config.pageSize,
       concurrency: config.concurrency,
       writesInFlight: config.writesInFlight,
+      heap,
       ...(emits.length > 0 ? { emit: allEmitters(emits, names) } : {}),
     });
     const level = report.complete && !report.failures && !report.events?.failed.length ? 'info' : 'warn';
-    log[level]('sweep done', { report: forLog(report) });
+    log[level]('sweep done', { report: forLog(report), heapCollections: heap.collections });
     return report;
   } catch (err) {
     const e = toAppError(err);

@@ -17,6 +17,7 @@ import { logSink } from '../core/log';
 import { podGroupInsight, podGroupNames, type PodGroupInsight } from '../job/podgroup';
 import { emfLine } from './metrics';
 import { field, jobState, scanJobList, text, type JobPageScan, type VolcanoJob } from '../job/model';
+import type { HeapGuard } from './heap';
 import { annotationPatch, NO_PHASE, observeJob, type StuckJob, type Transition } from './rules';
 
 /** `getPodGroup` is optional: without it, stuck entries carry no `podGroup`. */
@@ -91,6 +92,8 @@ export interface SweepOptions {
   emit?: Emit;
   /** Where EMF lines go (default: stdout, one line each). */
   metrics?: (line: string) => void;
+  /** Told after each page, once its writes are done (sweep/heap): keeps the heap from growing with the fleet. */
+  heap?: HeapGuard;
 }
 
 export type NamespaceStatus = 'complete' | 'partial' | 'failed' | 'not-started';
@@ -260,6 +263,7 @@ async function sweepNamespace(namespace: string, shared: Shared): Promise<Namesp
         const next = page.continue || undefined;
         limit = nextPageLimit(limit, page.jobs, page.bytes, opts.pageSize, opts.pageBytes ?? DEFAULT_PAGE_BYTES);
         await Promise.all([writeAnnotations(namespace, fold.writeNames, fold.writePatches, shared, log), describeStuck(namespace, fold.stuck, podGroups, shared, log)]);
+        opts.heap?.afterPage();
         if (next !== undefined && next === token) {
           throw new AppError(502, 'cci-bad-answer', `CCI returned the same continue token twice for namespace "${namespace}"`);
         }

@@ -95,6 +95,16 @@ describe('runSweep', () => {
     expect(r.annotations).toEqual({ written: 4, failed: 0, skipped: 0 });
   });
 
+  it('tells the heap guard after every page, once that page\'s writes are done', async () => {
+    const events: string[] = [];
+    const client = new FakeClient(
+      { a: [[mk('a1', 'Running'), mk('a2', 'Running')], [mk('a3', 'Running')]] },
+      { onList: (ns, cont) => void events.push(`list ${ns}:${cont ?? ''}`), onPatch: (_ns, name) => void events.push(`patch ${name}`) },
+    );
+    await runSweep(opts(client, { heap: { afterPage: () => void events.push('page done') } }));
+    expect(events).toEqual(['list a:', 'patch a1', 'patch a2', 'page done', 'list a:1', 'patch a3', 'page done']);
+  });
+
   it('410 Expired restarts the namespace without double counting or losing transitions', async () => {
     const seen = { [LAST_PHASE_ANNOTATION]: 'Pending' };
     let expired = false;

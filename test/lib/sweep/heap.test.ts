@@ -1,0 +1,54 @@
+// The heap guard: collects at a page boundary only once the heap grew its slack since the last
+// collection (or since the sweep began), counts what it did, and does nothing without a gc().
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HEAP_SLACK_BYTES, heapGuard } from '../../../lib/sweep/heap';
+
+const MiB = 1024 * 1024;
+
+describe('heapGuard', () => {
+  it('collects when the heap grew its slack since the sweep began, then measures from what the collection left', () => {
+    let used = 10 * MiB;
+    const collected: number[] = [];
+    const guard = heapGuard({ usedBytes: () => used, collect: () => void (collected.push(used), (used -= 2 * MiB)), slackBytes: 3 * MiB });
+    used += 3 * MiB - 1;
+    guard.afterPage();
+    expect(collected).toEqual([]);
+    used += 1;
+    guard.afterPage();
+    expect(collected).toEqual([13 * MiB]);
+    // The base is now 11 MiB: 13 MiB is growth of 2, below the slack.
+    used = 13 * MiB;
+    guard.afterPage();
+    expect(collected).toHaveLength(1);
+    used = 14 * MiB;
+    guard.afterPage();
+    expect(collected).toEqual([13 * MiB, 14 * MiB]);
+    expect(guard.collections).toBe(2);
+  });
+
+  it('does nothing, and reads nothing, where no collection is exposed', () => {
+    let reads = 0;
+    const guard = heapGuard({ usedBytes: () => (reads++, 100 * MiB), collect: undefined });
+    guard.afterPage();
+    expect(reads).toBe(0);
+    expect(guard.collections).toBe(0);
+  });
+
+  it('defaults to 2 MiB of slack', () => {
+    expect(DEFAULT_HEAP_SLACK_BYTES).toBe(2 * MiB);
+  });
+
+  it("uses --expose-gc's gc() and V8's heap by default: a process whose heap grows past the slack gets one collection", () => {
+    const script = `
+      const { heapGuard } = require(${JSON.stringify(fileURLToPath(new URL('../../../lib/sweep/heap.ts', import.meta.url)))});
+      const guard = heapGuard();
+      const keep = [];
+      for (let i = 0; i < 64 && guard.collections === 0; i++) { keep.push(new Array(32768).fill(i + 0.5)); guard.afterPage(); }
+      process.stdout.write(String(guard.collections));`;
+    const run = (flags: string[]) => execFileSync(process.execPath, [...flags, '--import', 'tsx', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(run(['--expose-gc'])).toBe('1');
+    expect(run([])).toBe('0');
+  });
+});
