@@ -170,11 +170,20 @@ describe('patchFromQueue in the CloudFormation template', () => {
     // Lambda's bootstrap adds its own heap flags unless NODE_OPTIONS names one of them.
     expect(opts.split(' ')).toEqual(expect.arrayContaining(['--enable-source-maps', '--max-semi-space-size=1', '--max-old-space-size=64']));
     // Node refuses a flag not allowed in NODE_OPTIONS (exit 9): these start, and reach V8.
-    const limit = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(require("v8").getHeapStatistics().heap_size_limit))'], { env: { PATH: process.env.PATH, NODE_OPTIONS: opts }, encoding: 'utf8' });
-    expect(Number(limit) / 2 ** 20).toBeGreaterThanOrEqual(64);
-    expect(Number(limit) / 2 ** 20).toBeLessThan(72);
+    // gc() for the sweep's heap guard (lib/sweep/heap), and one malloc arena.
+    expect(opts.split(' ')).toContain('--expose-gc');
+    expect(fn.Environment.Variables.MALLOC_ARENA_MAX).toBe('1');
+    const probe = 'process.stdout.write(JSON.stringify([require("v8").getHeapStatistics().heap_size_limit, typeof gc]))';
+    const [limit, gc] = JSON.parse(execFileSync(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH, NODE_OPTIONS: opts, MALLOC_ARENA_MAX: '1' }, encoding: 'utf8' })) as [number, string];
+    expect(limit / 2 ** 20).toBeGreaterThanOrEqual(64);
+    expect(limit / 2 ** 20).toBeLessThan(72);
+    expect(gc).toBe('function');
+    // serverless-offline (npm start) runs each handler in a worker thread, which refuses per-process flags.
+    const inWorker = execFileSync(process.execPath, ['-e', 'new (require("node:worker_threads").Worker)("process.exit(0)", { eval: true, env: { NODE_OPTIONS: process.argv[1] } }).on("exit", () => process.stdout.write("started"))', '--', opts], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(inWorker).toBe('started');
     // Every other function keeps the provider's NODE_OPTIONS.
     expect(resources.GetJobLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(resources.GetJobLambdaFunction.Properties.Environment.Variables.MALLOC_ARENA_MAX).toBeUndefined();
   });
 
   it('the new variables reach the functions', () => {

@@ -93,8 +93,12 @@ describe('a first deploy', () => {
       // sweepJobs' V8 heap is sized for its 128 MB on FunctionGraph too; the others keep the provider's NODE_OPTIONS.
       if (f.name === 'sweepJobs') {
         expect(r.memory_size).toBe(128);
-        expect(userData.NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=1 --max-old-space-size=64');
-      } else expect(userData.NODE_OPTIONS).toBe('--enable-source-maps');
+        expect(userData.NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=1 --max-old-space-size=64 --expose-gc');
+        expect(userData.MALLOC_ARENA_MAX).toBe('1');
+      } else {
+        expect(userData.NODE_OPTIONS).toBe('--enable-source-maps');
+        expect(userData.MALLOC_ARENA_MAX).toBeUndefined();
+      }
     }
     expect(result.rows.filter((r) => r.resource === 'function').every((r) => r.action === 'created')).toBe(true);
   });
