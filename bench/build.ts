@@ -20,6 +20,8 @@ export interface BuiltFunction {
   memoryMB: number;
   /** NODE_OPTIONS the function is deployed with (function or provider environment), if any. */
   nodeOptions: string | undefined;
+  /** The deployed variables the C library reads as the process starts (MALLOC_*), name → value. */
+  mallocEnv: Record<string, string>;
   zipPath: string;
   zipBytes: number;
   /** The unzipped bundle that the runtime would require. */
@@ -84,6 +86,7 @@ export function packageFunctions(root: string, work: string): BuildResult {
       timeoutS: fn.timeout ?? providerTimeout,
       memoryMB: fn.memorySize ?? providerMemory,
       nodeOptions: nodeOptionsOf(fn.environment?.NODE_OPTIONS ?? state.service.provider?.environment?.NODE_OPTIONS),
+      mallocEnv: mallocEnvOf({ ...state.service.provider?.environment, ...fn.environment }),
       zipPath,
       zipBytes: statSync(zipPath).size,
       jsPath: join(dest, jsRel),
@@ -97,6 +100,11 @@ export function packageFunctions(root: string, work: string): BuildResult {
 /** A NODE_OPTIONS value as the function gets it: a non-empty string, else none. */
 function nodeOptionsOf(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** The MALLOC_* variables of a function's environment (glibc's tunables, read before Node starts). */
+function mallocEnvOf(env: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('MALLOC_') && typeof e[1] === 'string'));
 }
 
 /** Minimal zip reader (stored + deflate entries, central directory), so no `unzip` binary is needed. */

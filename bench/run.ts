@@ -321,12 +321,13 @@ function lambdaBootstrapFlags(memoryMB: number): string[] {
 /**
  * How the deployed function's `node` starts on Lambda: when its NODE_OPTIONS names a heap size,
  * those flags, and for one it does not name what Node picks by itself at the function's memory
- * (as on FunctionGraph); when it names none, the runtime's own flags. --expose-gc only lets the
- * worker measure the heap after the sweep.
+ * (as on FunctionGraph); when it names none, the runtime's own flags (with --expose-gc, as Lambda
+ * passes it: the sweep's heap guard then collects). The deployed MALLOC_* variables too.
  */
 function deployedNode(fn: BuiltFunction): { nodeArgs: string[]; env: NodeJS.ProcessEnv; label: string } {
   const opts = fn.nodeOptions ?? '';
-  const env = opts ? { NODE_OPTIONS: opts } : {};
+  const env = { ...fn.mallocEnv, ...(opts ? { NODE_OPTIONS: opts } : {}) };
+  const malloc = Object.entries(fn.mallocEnv).map(([k, v]) => `${k}=${v}`);
   // As the bootstrap tells: V8 takes both spellings, `--max-old-space-size` and `--max_old_space_size`.
   const named = (flag: string) => opts.replace(/_/g, '-').includes(flag.slice(0, flag.indexOf('=')));
   if (!v8HeapFlagsFor(fn.memoryMB).some(named)) {
@@ -335,9 +336,9 @@ function deployedNode(fn: BuiltFunction): { nodeArgs: string[]; env: NodeJS.Proc
   }
   const own = v8HeapFlagsFor(fn.memoryMB).filter((f) => !named(f));
   return {
-    nodeArgs: [...own, '--expose-gc'],
+    nodeArgs: own,
     env,
-    label: `as deployed at ${fn.memoryMB} MB (Lambda and FunctionGraph): ${[`NODE_OPTIONS=${opts}`, ...own].join(' ')}`,
+    label: `as deployed at ${fn.memoryMB} MB (Lambda and FunctionGraph): ${[`NODE_OPTIONS=${opts}`, ...malloc, ...own].join(' ')}`,
   };
 }
 
@@ -384,7 +385,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
   const deployed = deployedNode(fn);
   const runtimes = [
     { id: 'deployed', label: deployed.label, nodeArgs: deployed.nodeArgs, env: deployed.env, budgets: true },
-    { id: 'lambda-default', label: `Lambda's own flags at ${fn.memoryMB} MB, were NODE_OPTIONS not set: ${lambdaBootstrapFlags(fn.memoryMB).join(' ')}`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB), env: {}, budgets: false },
+    { id: 'lambda-default', label: `Lambda's own flags at ${fn.memoryMB} MB, were NODE_OPTIONS not set: ${lambdaBootstrapFlags(fn.memoryMB).join(' ')}`, nodeArgs: lambdaBootstrapFlags(fn.memoryMB), env: { ...fn.mallocEnv }, budgets: false },
   ];
   const out: Array<{ runtime: string; jobs: number; kind: SweepKind; growthMiB: number; anonMiB: number | undefined; liveAfterMiB: number | undefined; jobsPerS: number; result: unknown }> = [];
   for (const rt of runtimes) {
