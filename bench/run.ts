@@ -119,7 +119,12 @@ interface WorkerRun {
   result: any;
   stdoutLines: number;
   wallMs: number;
+  /** `heapCollections` of the last `sweep done` log line (sweep/heap), if one was logged. */
+  heapCollections: number | undefined;
 }
+
+/** The function's `sweep done` line names the heap guard's collections: `"heapCollections":N`. */
+const HEAP_COLLECTIONS = /"heapCollections":(\d+)/;
 
 async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env: NodeJS.ProcessEnv, timeoutMs = 240_000, nodeArgs: string[] = []): Promise<WorkerRun> {
   const cfgPath = join(work, `worker-${cfg.mode}-${Date.now()}.json`);
@@ -129,9 +134,16 @@ async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env:
     const child = spawn(FN_NODE, [...nodeArgs, workerJs, cfgPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let lines = 0;
     let stderr = '';
+    let heapCollections: number | undefined;
+    // A line may arrive in two chunks: the end of one is kept for the next.
+    let tail = '';
     // The functions log one JSON line per invocation to stdout, as on Lambda: drained here.
     child.stdout.on('data', (c: Buffer) => {
       for (const b of c) if (b === 10) lines++;
+      const text = tail + c.toString('latin1');
+      const found = HEAP_COLLECTIONS.exec(text);
+      if (found) heapCollections = Number(found[1]);
+      tail = text.slice(-64);
     });
     child.stderr.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString('utf8')).slice(-4000);
@@ -142,7 +154,7 @@ async function runWorker(workerJs: string, work: string, cfg: WorkerConfig, env:
       const wallMs = performance.now() - t0;
       if (code !== 0) return reject(new Error(`worker ${cfg.mode} exited ${code ?? signal}: ${stderr.trim()}`));
       try {
-        resolvePromise({ result: JSON.parse(readFileSync(cfg.common.resultPath, 'utf8')), stdoutLines: lines, wallMs });
+        resolvePromise({ result: JSON.parse(readFileSync(cfg.common.resultPath, 'utf8')), stdoutLines: lines, wallMs, heapCollections });
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -414,6 +426,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
         const parts = partsGrowthMiB(r.result);
         if (parts) row('scaling', `${label}: anonymous / file-backed (code pages) growth, sampled`, `${parts.anon} / ${parts.file}`, 'MiB');
         row('scaling', `${label}: jobs/s`, jobsPerS, '/s');
+        if (r.heapCollections !== undefined) row('scaling', `${label}: full collections by the sweep's heap guard`, r.heapCollections, '');
         out.push({ runtime: rt.id, jobs, kind, growthMiB: growth, anonMiB: parts?.anon, liveAfterMiB, jobsPerS, result: r.result });
       }
     }

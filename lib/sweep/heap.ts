@@ -2,13 +2,14 @@
  * Keeps a sweep's heap from growing with the fleet. V8 starts its first full collection only when
  * the old generation reaches its initial limit, half its maximum (32 MB of the 64 the deployed
  * sweepJobs gets): until then, everything that outlived two young collections stays, dead or not
- * (requests in flight, pages being read). A sweep of 40,000 jobs never gets there, so its peak memory grew with the fleet, and a larger one would grow until
- * it did. Between pages, when the old generation has grown `slackBytes` since the last collection,
- * this collects: it then stays within that slack of what the sweep really holds.
+ * (requests in flight, pages being read). A sweep of 40,000 jobs never gets there, so its peak
+ * memory grew with the fleet, and a larger one would grow until it did. Between pages, when the
+ * old generation has grown `slackBytes` since the last collection, this collects: it then stays
+ * within that slack of what the sweep really holds.
  *
  * The collection is `gc()`, which Node exposes only with `--expose-gc` (the deployed sweepJobs'
  * NODE_OPTIONS has it; Lambda's own bootstrap passes it too when NODE_OPTIONS names no heap size).
- * Without it the guard does nothing. Each collection pauses the sweep for 4-12 ms, and V8 then
+ * Without it the guard does nothing. Each collection pauses the sweep for 4–12 ms, and V8 then
  * re-optimizes the node:http code whose optimized form the collection invalidated (~50 functions,
  * 100–200 ms of CPU here): so the slack is not smaller than it has to be.
  */
@@ -21,9 +22,9 @@ export interface HeapGuard {
 
 /**
  * Old-generation growth since the last collection that makes the next page boundary collect.
- * Measured at 128 MB (`npm run bench`, scaling rows): with 2 MiB a first sweep of 40,000 jobs
- * collects three times, a steady one once, and both peak within 2–4 MiB of a 2,500-job sweep;
- * 3 MiB made no fewer collections and left steady sweeps 3–4 MiB apart; 4 MiB, 3.5–4.5.
+ * Measured at 128 MB (`npm run bench`, scaling rows, Node 20): with 2 MiB a first sweep of
+ * 40,000 jobs collects three times, a steady one once, and both peak within 1.5–3.6 MiB of a
+ * 2,500-job sweep; 3 MiB made no fewer collections and left steady sweeps 3–4 MiB apart.
  */
 export const DEFAULT_HEAP_SLACK_BYTES = 2 * 1024 * 1024;
 
