@@ -13,7 +13,7 @@
  * re-optimizes the node:http code whose optimized form the collection invalidated (~50 functions,
  * 100–200 ms of CPU here): so the slack is not smaller than it has to be.
  */
-import { getHeapSpaceStatistics } from 'node:v8';
+import { lazy } from '../core/lazy';
 
 /** Called by the sweep after each page. */
 export interface HeapGuard {
@@ -45,18 +45,21 @@ export function heapGuard(deps: HeapGuardDeps = {}): HeapGuard & HeapGuardStats 
   const collect = 'collect' in deps ? deps.collect : exposedGc();
   const usedBytes = deps.usedBytes ?? oldGenerationBytes;
   const slack = deps.slackBytes ?? DEFAULT_HEAP_SLACK_BYTES;
-  const state = { collections: 0, afterPage: () => {} };
-  if (!collect) return state;
   // The heap as the sweep found it: what it holds before its first page is not its growth.
-  let base = usedBytes();
-  state.afterPage = () => {
-    if (usedBytes() - base < slack) return;
-    collect();
-    state.collections++;
-    base = usedBytes();
+  let base = collect ? usedBytes() : 0;
+  return {
+    collections: 0,
+    afterPage() {
+      if (!collect || usedBytes() - base < slack) return;
+      collect();
+      this.collections++;
+      base = usedBytes();
+    },
   };
-  return state;
 }
+
+/** node:v8, loaded on the first measurement: a sweep without gc() never needs it, and no cold start pays it. */
+const v8 = lazy(() => require('node:v8') as typeof import('node:v8'));
 
 /**
  * What the heap uses outside the young generation. The young generation fills and empties by
@@ -65,12 +68,12 @@ export function heapGuard(deps: HeapGuardDeps = {}): HeapGuard & HeapGuardStats 
  */
 function oldGenerationBytes(): number {
   let bytes = 0;
-  for (const space of getHeapSpaceStatistics()) if (!space.space_name.startsWith('new_')) bytes += space.space_used_size;
+  for (const space of v8().getHeapSpaceStatistics()) if (!space.space_name.startsWith('new_')) bytes += space.space_used_size;
   return bytes;
 }
 
 /** `gc` as `--expose-gc` defines it on the global object, if it does. */
 function exposedGc(): (() => void) | undefined {
   const gc: unknown = (globalThis as { gc?: unknown }).gc;
-  return typeof gc === 'function' ? () => void (gc as () => void)() : undefined;
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
 }
