@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json <path>]`
+ * `npm run bench [-- --quick] [-- --json <path>] [-- --node <path>] [-- --only cold,warm,token,sweep,scaling,latency,queue]`
  *
  * Builds the functions as deployed (`serverless package`), starts the local IAM + CCI emulator, and
  * measures: bundle bytes, cold module load, warm per-call overhead against a bare `fetch` of the
@@ -38,6 +38,13 @@ const argValue = (flag: string): string | undefined => {
 };
 const JSON_PATH = resolve(argValue('--json') ?? join(ROOT, 'bench', 'results.json'));
 const KEEP = argv.includes('--keep');
+/** The measuring sections, in the order they run; `--only scaling,latency` runs just those (packaging always runs). */
+const SECTIONS = ['cold', 'warm', 'token', 'sweep', 'scaling', 'latency', 'queue'] as const;
+type Section = (typeof SECTIONS)[number];
+const ONLY = argValue('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
+const unknownSections = (ONLY ?? []).filter((s) => !(SECTIONS as readonly string[]).includes(s));
+/** Whether this run measures `section`. */
+const wants = (section: Section): boolean => ONLY === undefined || ONLY.includes(section);
 /**
  * The `node` every function process runs on (cold loads, warm calls, sweeps, the queue): this one
  * by default, or `--node <path>` (BENCH_NODE), e.g. the Node major Lambda's nodejs22.x runtime has.
@@ -505,6 +512,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   // Checked before anything is built: a bad --node fails the run here, through main's error path.
   const fnNodeVersion = functionsNodeVersion();
+  if (unknownSections.length > 0) throw new Error(`--only: unknown section(s) ${unknownSections.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
   const runLabel = nodeLabel(fnNodeVersion);
   const work = mkdtempSync(join(os.tmpdir(), 'vjf-bench-'));
   let emu: Emulator | undefined;
@@ -537,7 +545,7 @@ async function main(): Promise<number> {
     });
 
     // 2. Cold start.
-    if (fns.length > 0) {
+    if (fns.length > 0 && wants('cold')) {
       progress(`cold start: ${P.coldRuns} rounds × (${fns.length} functions + empty handler + bare node)...`);
       try {
         coldSection(fns, work);
@@ -563,7 +571,7 @@ async function main(): Promise<number> {
     // 3. Warm overhead.
     const getJob = byName.get('getJob');
     const patchJob = byName.get('patchJob');
-    if (getJob || patchJob) {
+    if ((getJob || patchJob) && wants('warm')) {
       progress(`warm: ${P.blocks} blocks × ${P.perBlock} calls per side, per function...`);
       try {
         const r = await runWorker(
@@ -581,7 +589,9 @@ async function main(): Promise<number> {
     }
 
     // 4. Token economy (IAM password credentials, cold module in a fresh process).
-    if (getJob) {
+    if (!wants('token')) {
+      // not measured in this run (--only)
+    } else if (getJob) {
       progress(`token economy: 100 concurrent + ${P.sequential} sequential getJob on a cold module...`);
       try {
         const r = await runWorker(
@@ -604,7 +614,9 @@ async function main(): Promise<number> {
 
     // 5. Sweep.
     const sweepFn = byName.get('sweepJobs');
-    if (existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) && sweepFn) {
+    if (!wants('sweep')) {
+      // not measured in this run (--only)
+    } else if (existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) && sweepFn) {
       const perNs = P.sweepJobs / SWEEP_NAMESPACE_COUNT;
       const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `bench-sweep-${i}`);
       progress(`sweep: ${P.sweepJobs} jobs over ${namespaces.length} namespaces...`);
@@ -642,7 +654,7 @@ async function main(): Promise<number> {
     }
 
     // 5b. Sweep memory as the fleet grows.
-    if (sweepFn) {
+    if (sweepFn && wants('scaling')) {
       try {
         await scalingSection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
       } catch (e) {
@@ -651,7 +663,7 @@ async function main(): Promise<number> {
     }
 
     // 5c. First sweeps against writes with real latency.
-    if (sweepFn && P.latencyJobs > 0) {
+    if (sweepFn && P.latencyJobs > 0 && wants('latency')) {
       try {
         await writeLatencySection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
       } catch (e) {
@@ -661,7 +673,9 @@ async function main(): Promise<number> {
 
     // 6. Queue.
     const queueFn = byName.get('patchFromQueue');
-    if (existsSync(join(ROOT, 'functions', 'patchFromQueue.ts')) && queueFn) {
+    if (!wants('queue')) {
+      // not measured in this run (--only)
+    } else if (existsSync(join(ROOT, 'functions', 'patchFromQueue.ts')) && queueFn) {
       progress(`queue: ${P.batches} batches × 10 label patches...`);
       try {
         const ns = 'bench-queue';
@@ -698,6 +712,7 @@ async function main(): Promise<number> {
   const out = {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
+    only: ONLY ?? null,
     node: process.version,
     functionsNode: fnNodeVersion,
     machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, os: `${os.type()} ${os.release()} ${os.arch()}`, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
