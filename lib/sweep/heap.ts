@@ -3,9 +3,10 @@
  * the old generation reaches its initial limit, half its maximum (32 MB of the 64 the deployed
  * sweepJobs gets): until then, everything that outlived two young collections stays, dead or not
  * (requests in flight, pages being read). A sweep of 40,000 jobs never gets there, so its peak
- * memory grew with the fleet, and a larger one would grow until it did. Between pages, when the
- * old generation has grown `slackBytes` since the last collection, this collects: it then stays
- * within that slack of what the sweep really holds.
+ * memory grew with the fleet, and a larger one would grow until it did. Between pages, and every
+ * WRITES_PER_LOOK-th write while a page's writes run, when the old generation has grown
+ * `slackBytes` since the last collection, this collects: it then stays within that slack of what
+ * the sweep really holds.
  *
  * The collection is `gc()`, which Node exposes only with `--expose-gc` (the deployed sweepJobs'
  * NODE_OPTIONS has it; Lambda's own bootstrap passes it too when NODE_OPTIONS names no heap size).
@@ -15,10 +16,20 @@
  */
 import { lazy } from '../core/lazy';
 
-/** Called by the sweep after each page. */
+/** Told by the sweep after each page (once its writes are done) and after each annotation write. */
 export interface HeapGuard {
   afterPage(): void;
+  afterWrite(): void;
 }
+
+/**
+ * Writes between two looks at the heap while a page's writes run. A page's writes can take seconds
+ * against a CCI that answers each in tens of milliseconds, and every write in flight then outlives
+ * young collections: measured per page only, a first sweep with 32 writes in flight against 30 ms
+ * writes piled up ~7 MiB of promoted garbage between two pages. A look costs one call into V8;
+ * every 16th write keeps that off the write path.
+ */
+export const WRITES_PER_LOOK = 16;
 
 /**
  * Old-generation growth since the last collection that makes the next page boundary collect.
@@ -47,6 +58,7 @@ export function heapGuard(deps: HeapGuardDeps = {}): HeapGuard & HeapGuardStats 
   const slack = deps.slackBytes ?? DEFAULT_HEAP_SLACK_BYTES;
   // The heap as the sweep found it: what it holds before its first page is not its growth.
   let base = collect ? usedBytes() : 0;
+  let writes = 0;
   return {
     collections: 0,
     afterPage() {
@@ -54,6 +66,9 @@ export function heapGuard(deps: HeapGuardDeps = {}): HeapGuard & HeapGuardStats 
       collect();
       this.collections++;
       base = usedBytes();
+    },
+    afterWrite() {
+      if (++writes % WRITES_PER_LOOK === 0) this.afterPage();
     },
   };
 }

@@ -92,7 +92,7 @@ export interface SweepOptions {
   emit?: Emit;
   /** Where EMF lines go (default: stdout, one line each). */
   metrics?: (line: string) => void;
-  /** Told after each page, once its writes are done (sweep/heap): keeps the heap from growing with the fleet. */
+  /** Told after each page, once its writes are done, and after each write (sweep/heap): keeps the heap from growing with the fleet. */
   heap?: HeapGuard;
 }
 
@@ -328,6 +328,7 @@ async function writeAnnotations(namespace: string, names: readonly string[], pat
         return;
       }
       annotations.written++;
+      opts.heap?.afterWrite();
     } catch (err) {
       const e = toAppError(err);
       // 404: deleted since it was listed; there is nothing left to record.

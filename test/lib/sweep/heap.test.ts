@@ -1,9 +1,9 @@
-// The heap guard: collects at a page boundary only once the heap grew its slack since the last
+// The heap guard: collects at a page boundary (or every WRITES_PER_LOOK-th write) only once the heap grew its slack since the last
 // collection (or since the sweep began), counts what it did, and does nothing without a gc().
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEAP_SLACK_BYTES, heapGuard } from '../../../lib/sweep/heap';
+import { DEFAULT_HEAP_SLACK_BYTES, heapGuard, WRITES_PER_LOOK } from '../../../lib/sweep/heap';
 
 const MiB = 1024 * 1024;
 
@@ -28,10 +28,26 @@ describe('heapGuard', () => {
     expect(guard.collections).toBe(2);
   });
 
+  it('looks at the heap after every WRITES_PER_LOOK-th write, as after a page', () => {
+    let reads = 0;
+    let used = 10 * MiB;
+    const guard = heapGuard({ usedBytes: () => (reads++, used), collect: () => void (used = 10 * MiB), slackBytes: MiB });
+    expect(reads).toBe(1); // the base
+    used += 2 * MiB;
+    for (let i = 1; i < WRITES_PER_LOOK; i++) guard.afterWrite();
+    expect([reads, guard.collections]).toEqual([1, 0]);
+    guard.afterWrite();
+    expect([reads, guard.collections]).toEqual([3, 1]);
+    for (let i = 0; i < WRITES_PER_LOOK; i++) guard.afterWrite();
+    // Looked once more, found no growth: no collection.
+    expect([reads, guard.collections]).toEqual([4, 1]);
+  });
+
   it('does nothing, and reads nothing, where no collection is exposed', () => {
     let reads = 0;
     const guard = heapGuard({ usedBytes: () => (reads++, 100 * MiB), collect: undefined });
     guard.afterPage();
+    for (let i = 0; i < 2 * WRITES_PER_LOOK; i++) guard.afterWrite();
     expect(reads).toBe(0);
     expect(guard.collections).toBe(0);
   });

@@ -95,14 +95,21 @@ describe('runSweep', () => {
     expect(r.annotations).toEqual({ written: 4, failed: 0, skipped: 0 });
   });
 
-  it('tells the heap guard after every page, once that page\'s writes are done', async () => {
+  it('tells the heap guard after every write it made and after every page, once that page\'s writes are done', async () => {
     const events: string[] = [];
     const client = new FakeClient(
-      { a: [[mk('a1', 'Running'), mk('a2', 'Running')], [mk('a3', 'Running')]] },
-      { onList: (ns, cont) => void events.push(`list ${ns}:${cont ?? ''}`), onPatch: (_ns, name) => void events.push(`patch ${name}`) },
+      { a: [[mk('a1', 'Running'), mk('a2', 'Running'), mk('a4', 'Running')], [mk('a3', 'Running')]] },
+      {
+        onList: (ns, cont) => void events.push(`list ${ns}:${cont ?? ''}`),
+        onPatch: (_ns, name) => {
+          events.push(`patch ${name}`);
+          // A write that fails is not one the sweep made.
+          if (name === 'a4') throw new AppError(503, 'cci-unavailable', 'down');
+        },
+      },
     );
-    await runSweep(opts(client, { heap: { afterPage: () => void events.push('page done') } }));
-    expect(events).toEqual(['list a:', 'patch a1', 'patch a2', 'page done', 'list a:1', 'patch a3', 'page done']);
+    await runSweep(opts(client, { patchConcurrency: 1, heap: { afterPage: () => void events.push('page done'), afterWrite: () => void events.push('write done') } }));
+    expect(events).toEqual(['list a:', 'patch a1', 'write done', 'patch a2', 'write done', 'patch a4', 'page done', 'list a:1', 'patch a3', 'write done', 'page done']);
   });
 
   it('410 Expired restarts the namespace without double counting or losing transitions', async () => {
