@@ -17,20 +17,33 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
   return results;
 }
 
-/** At most `limit` of the calls passed to the gate run at once, whoever passes them; the others wait in order. */
-export function gate(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
-  let running = 0;
+/**
+ * A limit shared by several pools: `enter()` before the work, `leave()` after it (in a `finally`),
+ * whoever the caller. At most `limit` are inside at once; the others wait in order. `enter()`
+ * returns a promise only when there is a wait, so a free slot costs no promise (the sweep passes
+ * every one of a fleet's writes through its gate).
+ */
+export interface Gate {
+  enter(): Promise<void> | undefined;
+  leave(): void;
+}
+
+export function gate(limit: number): Gate {
+  let inside = 0;
   const waiting: Array<() => void> = [];
-  return async (work) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next waiter: `running` counts it still.
+  return {
+    enter() {
+      if (inside < limit) {
+        inside++;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    leave() {
+      // The slot passes straight to the next waiter: `inside` counts it still.
       const next = waiting.shift();
       if (next) next();
-      else running--;
-    }
+      else inside--;
+    },
   };
 }

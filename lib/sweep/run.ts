@@ -9,7 +9,7 @@
  * does not make the sweep incomplete, as running again would not help.
  */
 import { DEFAULT_FIELD_MANAGER, PATCH_TYPES, type JobApi } from '../cci/port';
-import { gate, mapLimited } from '../core/concurrency';
+import { gate, mapLimited, type Gate } from '../core/concurrency';
 import type { Deadline } from '../core/deadline';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -173,7 +173,7 @@ interface Shared {
   /** PodGroup reads left for this sweep. */
   podGroupBudget: number;
   /** Passes every annotation write, over all namespaces (`writesInFlight`). */
-  writeGate: <R>(work: () => Promise<R>) => Promise<R>;
+  writeGate: Gate;
   /** Writes one namespace has in flight (`patchConcurrency`). */
   writesPerNamespace: number;
 }
@@ -315,18 +315,16 @@ async function writeAnnotations(namespace: string, names: readonly string[], pat
   const { opts, annotations } = shared;
   await mapLimited(names, shared.writesPerNamespace, async (name, i) => {
     const patch = patches[i]!;
+    const turn = shared.writeGate.enter();
+    if (turn) await turn;
     try {
-      // The patched job is not read: its answer is not parsed (10,000 first-sight writes, 10,000 bodies).
       // Time is checked once the write has its slot: waiting for one may have used it up.
-      const wrote = await shared.writeGate(async () => {
-        if (shared.lowOnTime()) return false;
-        await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: DEFAULT_FIELD_MANAGER, discardAnswer: true }, opts.deadline);
-        return true;
-      });
-      if (!wrote) {
+      if (shared.lowOnTime()) {
         annotations.skipped++;
         return;
       }
+      // The patched job is not read: its answer is not parsed (10,000 first-sight writes, 10,000 bodies).
+      await opts.client.patchJob(namespace, name, PATCH_TYPES.merge, patch, { fieldManager: DEFAULT_FIELD_MANAGER, discardAnswer: true }, opts.deadline);
       annotations.written++;
       opts.heap?.afterWrite();
     } catch (err) {
@@ -335,6 +333,8 @@ async function writeAnnotations(namespace: string, names: readonly string[], pat
       if (e.status === 404) return;
       annotations.failed++;
       log.warn('annotation write failed', { job: name, status: e.status, code: e.code, detail: e.message });
+    } finally {
+      shared.writeGate.leave();
     }
   });
 }

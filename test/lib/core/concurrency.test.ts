@@ -1,6 +1,6 @@
 /** The one worker pool: bounded, order-keeping. */
 import { describe, expect, it } from 'vitest';
-import { gate, mapLimited } from '../../../lib/core/concurrency';
+import { gate, mapLimited, type Gate } from '../../../lib/core/concurrency';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,13 +43,24 @@ describe('mapLimited', () => {
 });
 
 describe('gate', () => {
-  it('runs at most `limit` of the calls passed to it at once, over any number of callers, in order', async () => {
-    const pass = gate(2);
+  /** Work passed through the gate as the sweep does it: enter, work, leave in a finally. */
+  const through = async <R>(g: Gate, work: () => Promise<R>): Promise<R> => {
+    const turn = g.enter();
+    if (turn) await turn;
+    try {
+      return await work();
+    } finally {
+      g.leave();
+    }
+  };
+
+  it('lets at most `limit` in at once, over any number of callers, in order', async () => {
+    const g = gate(2);
     let active = 0;
     let max = 0;
     const started: number[] = [];
     const work = (i: number, ms: number) =>
-      pass(async () => {
+      through(g, async () => {
         started.push(i);
         active++;
         max = Math.max(max, active);
@@ -65,9 +76,26 @@ describe('gate', () => {
     expect(started.slice(0, 2)).toEqual([0, 1]);
   });
 
+  it('makes no promise for a free slot, and hands a freed slot to the first waiter', async () => {
+    const g = gate(1);
+    expect(g.enter()).toBeUndefined();
+    const order: string[] = [];
+    const second = g.enter()!.then(() => order.push('second'));
+    const third = g.enter()!.then(() => order.push('third'));
+    expect(second).toBeInstanceOf(Promise);
+    g.leave();
+    await second;
+    expect(order).toEqual(['second']);
+    g.leave();
+    await third;
+    g.leave();
+    // All left: the slot is free again.
+    expect(g.enter()).toBeUndefined();
+  });
+
   it('frees the slot when the work throws', async () => {
-    const pass = gate(1);
-    await expect(pass(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(pass(async () => 'next')).resolves.toBe('next');
+    const g = gate(1);
+    await expect(through(g, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(through(g, async () => 'next')).resolves.toBe('next');
   });
 });
