@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEED_NAMESPACE } from '../../../emulator';
-import { CciClient, jobPath, PATCH_TYPES } from '../../../lib/cci/client';
+import { CciClient, jobPath, PATCH_TYPES, queryString } from '../../../lib/cci/client';
 import { Deadline } from '../../../lib/core/deadline';
 import { staticTokenAuth } from '../../../lib/credentials/static-token';
 import type { CciAuth } from '../../../lib/credentials/port';
@@ -292,5 +292,30 @@ describe('CciClient: patchJob with discardAnswer', () => {
     expect(await failure(call('j-00000'))).toMatchObject({ status: 422, code: 'cci-rejected' });
     emu.addFault({ service: 'cci', method: 'PATCH', times: TINY.steps, action: { type: 'status', status: 503 } });
     expect(await failure(call('j-00000'))).toMatchObject({ status: 503, code: 'cci-unavailable' });
+  });
+});
+
+describe('queryString', () => {
+  const asUrlSearchParams = (q: Record<string, string | undefined>) => {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) qs.append(k, v);
+    return qs.toString();
+  };
+
+  it('writes what URLSearchParams writes, parameters without a value left out, in their order', () => {
+    const cases: Array<Record<string, string | undefined>> = [
+      {},
+      { dryRun: undefined, fieldManager: 'volcano-job-functions' },
+      { dryRun: 'All', fieldManager: 'a_b.c-d*' },
+      { labelSelector: 'app in (a,b),tier!=web', limit: '250', continue: 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MX0=' },
+      { labelSelector: 'owner=ünïcödé team', limit: undefined },
+      { 'we ird': 'x', limit: '1' },
+      { fieldManager: '~!\'()' },
+    ];
+    for (const q of cases) expect(queryString(q)).toBe(asUrlSearchParams(q));
+  });
+
+  it('joins plain names and values as they are', () => {
+    expect(queryString({ dryRun: 'All', fieldManager: 'volcano-job-functions' })).toBe('dryRun=All&fieldManager=volcano-job-functions');
   });
 });
