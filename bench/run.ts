@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json <path>] [-- --node <path>] [-- --only cold,warm,token,sweep,scaling,latency,queue]`
+ * `npm run bench [-- --quick] [-- --json <path>] [-- --node <path>] [-- --only cold,warm,token,sweep,scaling,latency,compare,queue] [-- --baseline <checkout>]`
  *
  * Builds the functions as deployed (`serverless package`), starts the local IAM + CCI emulator, and
  * measures: bundle bytes, cold module load, warm per-call overhead against a bare `fetch` of the
@@ -39,12 +39,17 @@ const argValue = (flag: string): string | undefined => {
 const JSON_PATH = resolve(argValue('--json') ?? join(ROOT, 'bench', 'results.json'));
 const KEEP = argv.includes('--keep');
 /** The measuring sections, in the order they run; `--only scaling,latency` runs just those (packaging always runs). */
-const SECTIONS = ['cold', 'warm', 'token', 'sweep', 'scaling', 'latency', 'queue'] as const;
+const SECTIONS = ['cold', 'warm', 'token', 'sweep', 'scaling', 'latency', 'compare', 'queue'] as const;
 type Section = (typeof SECTIONS)[number];
 const ONLY = argValue('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
 const unknownSections = (ONLY ?? []).filter((s) => !(SECTIONS as readonly string[]).includes(s));
 /** Whether this run measures `section`. */
 const wants = (section: Section): boolean => ONLY === undefined || ONLY.includes(section);
+/**
+ * `--baseline <checkout>`: another checkout of this project (a commit to compare with, its own
+ * `npm ci` done), packaged as deployed like this one; the compare section then sweeps both.
+ */
+const BASELINE = argValue('--baseline');
 /**
  * The `node` every function process runs on (cold loads, warm calls, sweeps, the queue): this one
  * by default, or `--node <path>` (BENCH_NODE), e.g. the Node major Lambda's nodejs22.x runtime has.
@@ -56,7 +61,10 @@ const P = QUICK
   ? { coldRuns: 9, blocks: 10, perBlock: 20, warmup: 30, sequential: 1_000, sweepJobs: 2_000, scalingJobs: [2_500, 10_000], latencyJobs: 0, batches: 10 }
   : { coldRuns: 21, blocks: 10, perBlock: 100, warmup: 100, sequential: 10_000, sweepJobs: 10_000, scalingJobs: [2_500, 10_000, 40_000], latencyJobs: 4_000, batches: 50 };
 
-const BUDGET = { bundleBytes: 65_536, coldMs: 10, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4 };
+const BUDGET = { bundleBytes: 65_536, coldMs: 10, warmRatio: 1.1, iamCalls: 1, sweepRssMiB: 128, sweepGrowthMiB: 16, sweepFlatMiB: 4, sweepRateRatio: 1 };
+
+/** The compare section: alternating rounds of this build and the baseline, each a first and a steady sweep of as many jobs. */
+const COMPARE = QUICK ? { rounds: 3, jobs: 2_000 } : { rounds: 8, jobs: 10_000 };
 
 const SECRET = 'bench-webhook-secret';
 const STATIC_TOKEN = 'local-dev-token';
@@ -84,11 +92,14 @@ interface Row {
 const rows: Row[] = [];
 const details: Record<string, unknown> = {};
 
-function row(section: string, figure: string, value: number | string | null, unit: string, gate: Gate = 'none', budget?: { max?: number; eq?: number }): void {
+function row(section: string, figure: string, value: number | string | null, unit: string, gate: Gate = 'none', budget?: { max?: number; eq?: number; min?: number }): void {
   let status: Status = 'info';
   let b = '';
   if (budget && typeof value === 'number') {
-    if (budget.max !== undefined) {
+    if (budget.min !== undefined) {
+      b = `≥ ${budget.min}`;
+      status = value >= budget.min ? 'pass' : 'FAIL';
+    } else if (budget.max !== undefined) {
       b = `≤ ${budget.max}`;
       status = value <= budget.max ? 'pass' : 'FAIL';
     } else if (budget.eq !== undefined) {
@@ -494,6 +505,61 @@ async function writeLatencySection(emu: Emulator, workerJs: string, work: string
   }
 }
 
+/**
+ * This build against a baseline's (`--baseline`), each as deployed (its own NODE_OPTIONS and
+ * MALLOC_* variables, or Lambda's flags where it names no heap size): rounds of a first and a
+ * steady sweep of fresh namespaces per build, the order of the two builds alternating from round
+ * to round, so that the machine's drift falls on both. On a shared machine one run of either
+ * build moves by a quarter within the hour: the medians are compared, the ranges printed beside.
+ */
+async function compareSection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, base: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
+  const builds = [
+    { id: 'this build', fn },
+    { id: 'baseline', fn: base },
+  ];
+  type Samples = { jobsPerS: number[]; cpuMs: number[]; growthMiB: number[] };
+  const samples = new Map<string, Samples>();
+  const at = (id: string, kind: SweepKind) => samples.get(`${id}/${kind}`) ?? (samples.set(`${id}/${kind}`, { jobsPerS: [], cpuMs: [], growthMiB: [] }), samples.get(`${id}/${kind}`)!);
+  for (const b of builds) row('compare', `${b.id}: ${deployedNode(b.fn).label}`, null, '');
+  for (let round = 0; round < COMPARE.rounds; round++) {
+    for (const b of round % 2 === 0 ? builds : [...builds].reverse()) {
+      const deployed = deployedNode(b.fn);
+      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `cmp-${b.id === 'baseline' ? 'b' : 't'}-${round}-${i}`);
+      namespaces.forEach((ns, i) => emu.createJobs(ns, COMPARE.jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+      for (const kind of ['first', 'steady'] as const) {
+        progress(`compare: round ${round + 1} of ${COMPARE.rounds}, ${b.id}, ${kind} sweep...`);
+        const r = await runWorker(
+          workerJs,
+          work,
+          { mode: 'sweep', common: { ...common, resultPath: join(work, `result-compare-${round}-${b.id.replace(' ', '-')}-${kind}.json`) } as WorkerConfig['common'], bundle: b.fn.jsPath, timeoutS: b.fn.timeoutS, runs: 1 },
+          { ...env, ...deployed.env, SWEEP_NAMESPACES: namespaces.join(',') },
+          240_000,
+          deployed.nodeArgs,
+        );
+        const run = r.result.runs[0];
+        checkSweep('compare', `${b.id}, round ${round + 1}, ${kind} sweep`, run, COMPARE.jobs, kind === 'first' ? COMPARE.jobs : 0);
+        const s = at(b.id, kind);
+        s.jobsPerS.push(run.jobs / (run.ms / 1000));
+        s.cpuMs.push(run.cpuMs);
+        s.growthMiB.push(growthMiB(r.result));
+      }
+    }
+  }
+  const range = (xs: number[]) => `${Math.round(Math.min(...xs)).toLocaleString('en-US')}–${Math.round(Math.max(...xs)).toLocaleString('en-US')}`;
+  for (const kind of ['first', 'steady'] as const) {
+    const label = `${COMPARE.jobs.toLocaleString('en-US')} jobs, ${kind} sweep, medians of ${COMPARE.rounds} alternating rounds`;
+    for (const b of builds) {
+      const s = at(b.id, kind);
+      row('compare', `${label}: ${b.id}: jobs/s (range ${range(s.jobsPerS)})`, Math.round(median(s.jobsPerS)), '/s');
+      row('compare', `${label}: ${b.id}: CPU time (range ${range(s.cpuMs)})`, Math.round(median(s.cpuMs)), 'ms');
+      row('compare', `${label}: ${b.id}: peak RSS growth over loaded`, round(median(s.growthMiB), 1), 'MiB');
+    }
+    const ratio = median(at('this build', kind).jobsPerS) / median(at('baseline', kind).jobsPerS);
+    row('compare', `${label}: jobs/s, this build ÷ baseline (not lower)`, round(ratio, 3), '×', 'none', { min: BUDGET.sweepRateRatio });
+  }
+  details.compare = { rounds: COMPARE.rounds, jobs: COMPARE.jobs, baseline: BASELINE, samples: Object.fromEntries(samples) };
+}
+
 // ------------------------------------------------------------------ main
 
 /** The version of FN_NODE, or a clear error before anything is measured. */
@@ -513,6 +579,11 @@ async function main(): Promise<number> {
   // Checked before anything is built: a bad --node fails the run here, through main's error path.
   const fnNodeVersion = functionsNodeVersion();
   if (unknownSections.length > 0) throw new Error(`--only: unknown section(s) ${unknownSections.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
+  if (ONLY?.includes('compare') && !BASELINE) throw new Error('--only compare needs --baseline <checkout of the commit to compare with>');
+  const baselineRoot = BASELINE === undefined ? undefined : resolve(BASELINE);
+  if (baselineRoot && !existsSync(join(baselineRoot, 'node_modules', 'serverless'))) {
+    throw new Error(`--baseline ${baselineRoot}: not a checkout of this project with its dependencies installed (run npm ci there first)`);
+  }
   const runLabel = nodeLabel(fnNodeVersion);
   const work = mkdtempSync(join(os.tmpdir(), 'vjf-bench-'));
   let emu: Emulator | undefined;
@@ -668,6 +739,19 @@ async function main(): Promise<number> {
         await writeLatencySection(emu, workerJs, work, sweepFn, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
       } catch (e) {
         errorRow('latency', 'sweepJobs', e, 'none');
+      }
+    }
+
+    // 5d. This build against a baseline's.
+    if (sweepFn && baselineRoot && wants('compare')) {
+      try {
+        progress(`compare: packaging the baseline ${baselineRoot}...`);
+        mkdirSync(join(work, 'baseline'));
+        const base = packageFunctions(baselineRoot, join(work, 'baseline')).functions.find((f) => f.name === 'sweepJobs');
+        if (!base) throw new Error(`the baseline ${baselineRoot} packages no sweepJobs`);
+        await compareSection(emu, workerJs, work, sweepFn, base, common, childEnv({ ...baseEnv, CCI_TOKEN: STATIC_TOKEN }));
+      } catch (e) {
+        errorRow('compare', 'sweepJobs against the baseline', e, 'none');
       }
     }
 
