@@ -11,7 +11,7 @@ describe('heapGuard', () => {
   it('collects when the heap grew its slack since the sweep began, then measures from what the collection left', () => {
     let used = 10 * MiB;
     const collected: number[] = [];
-    const guard = heapGuard({ usedBytes: () => used, collect: () => void (collected.push(used), (used -= 2 * MiB)), slackBytes: 3 * MiB });
+    const guard = heapGuard({ usedBytes: () => used, collect: () => void (collected.push(used), (used -= 2 * MiB)), slackBytes: 3 * MiB, baseline: {} });
     used += 3 * MiB - 1;
     guard.afterPage();
     expect(collected).toEqual([]);
@@ -31,7 +31,7 @@ describe('heapGuard', () => {
   it('looks at the heap after every WRITES_PER_LOOK-th write, as after a page', () => {
     let reads = 0;
     let used = 10 * MiB;
-    const guard = heapGuard({ usedBytes: () => (reads++, used), collect: () => void (used = 10 * MiB), slackBytes: MiB });
+    const guard = heapGuard({ usedBytes: () => (reads++, used), collect: () => void (used = 10 * MiB), slackBytes: MiB, baseline: {} });
     expect(reads).toBe(1); // the base
     used += 2 * MiB;
     for (let i = 1; i < WRITES_PER_LOOK; i++) guard.afterWrite();
@@ -43,9 +43,36 @@ describe('heapGuard', () => {
     expect([reads, guard.collections]).toEqual([4, 1]);
   });
 
+  it("measures a warm instance's next sweep from the level the last one left, not from where it begins", () => {
+    let used = 10 * MiB;
+    const collected: number[] = [];
+    const baseline = {};
+    const deps = { usedBytes: () => used, collect: () => void (collected.push(used), (used = 10 * MiB)), slackBytes: 2 * MiB, baseline };
+    const first = heapGuard(deps);
+    used += 1.5 * MiB;
+    first.afterPage();
+    expect(collected).toEqual([]);
+    // The next sweep begins with the first one's 1.5 MiB of garbage: one more MiB is past the slack.
+    const second = heapGuard(deps);
+    used += MiB;
+    second.afterPage();
+    expect(collected).toEqual([12.5 * MiB]);
+    expect([first.collections, second.collections]).toEqual([0, 1]);
+    // V8 collected by itself (the old generation shrank below the level): the level follows it down.
+    used = 9 * MiB;
+    const third = heapGuard(deps);
+    third.afterPage();
+    used = 10.5 * MiB;
+    third.afterPage();
+    expect(collected).toHaveLength(1);
+    used = 11 * MiB;
+    third.afterPage();
+    expect(collected).toEqual([12.5 * MiB, 11 * MiB]);
+  });
+
   it('does nothing, and reads nothing, where no collection is exposed', () => {
     let reads = 0;
-    const guard = heapGuard({ usedBytes: () => (reads++, 100 * MiB), collect: undefined });
+    const guard = heapGuard({ usedBytes: () => (reads++, 100 * MiB), collect: undefined, baseline: {} });
     guard.afterPage();
     for (let i = 0; i < 2 * WRITES_PER_LOOK; i++) guard.afterWrite();
     expect(reads).toBe(0);
