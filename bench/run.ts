@@ -448,6 +448,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
         out.push({ runtime: rt.id, jobs, kind, growthMiB: growth, anonMiB: parts?.anon, liveAfterMiB, jobsPerS, result: r.result });
       }
     }
+    if (rt.budgets) await warmInstanceRows(emu, workerJs, work, fn, common, { ...env, ...rt.env }, rt.nodeArgs, rt.id);
     const limitKiB = (out.find((o) => o.runtime === rt.id)?.result as { heapLimitKiB?: number } | undefined)?.heapLimitKiB;
     if (limitKiB !== undefined) row('scaling', `${rt.id}: V8 heap limit in the sweep process (the flags reached V8)`, round(limitKiB / 1024, 1), 'MiB');
     const sizes = P.scalingJobs;
@@ -467,6 +468,35 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
     }
   }
   details.scaling = { memoryMB: fn.memoryMB, runtimes, namespaces: SWEEP_NAMESPACE_COUNT, runs: out };
+}
+
+/** Sweeps one process runs in the warm-instance row: a first one, then steady ones, as a schedule runs them on a warm instance. */
+const WARM_SWEEPS = 12;
+
+/**
+ * A warm instance: the largest fleet swept WARM_SWEEPS times by one process (the first sweep
+ * writes every annotation, the others nothing), as a schedule runs them. What one sweep leaves
+ * behind meets the next: the peak of all of them over the loaded process, beside the one-sweep
+ * rows above (no budget: those are the budget's).
+ */
+async function warmInstanceRows(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv, nodeArgs: string[], id: string): Promise<void> {
+  const jobs = P.scalingJobs[P.scalingJobs.length - 1]!;
+  const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-warm-${jobs}-${i}`);
+  namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+  progress(`scaling (${id}): ${jobs} jobs, ${WARM_SWEEPS} sweeps in one process...`);
+  const r = await runWorker(
+    workerJs,
+    work,
+    { mode: 'sweep', common: { ...common, resultPath: join(work, `result-scaling-warm-${jobs}.json`) } as WorkerConfig['common'], bundle: fn.jsPath, timeoutS: fn.timeoutS, runs: WARM_SWEEPS },
+    { ...env, SWEEP_NAMESPACES: namespaces.join(',') },
+    240_000,
+    nodeArgs,
+  );
+  const label = `${id}: ${jobs.toLocaleString('en-US')} jobs, ${WARM_SWEEPS} sweeps in one process (a warm instance: the first sweep, then steady ones)`;
+  (r.result.runs as any[]).forEach((run, i) => checkSweep('scaling', `${label}, sweep ${i + 1}`, run, jobs, i === 0 ? jobs : 0));
+  row('scaling', `${label}: peak RSS growth over loaded`, growthMiB(r.result), 'MiB');
+  if (typeof r.result.liveAfterKiB === 'number') row('scaling', `${label}: live heap after the last (full GC)`, round(r.result.liveAfterKiB / 1024, 1), 'MiB');
+  details.warmInstance = { jobs, sweeps: WARM_SWEEPS, result: r.result };
 }
 
 /** How long a CCI write takes in the latency rows (what the README's estimates assume). */
