@@ -1,5 +1,5 @@
 // The heap guard: collects at a page boundary (or every WRITES_PER_LOOK-th write) only once the heap grew its slack since the last
-// collection (or since the sweep began), counts what it did, and does nothing without a gc().
+// collection (or since the process's first sweep began), counts what it did, and does nothing without a gc().
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -7,24 +7,28 @@ import { DEFAULT_HEAP_SLACK_BYTES, heapGuard, WRITES_PER_LOOK } from '../../../l
 
 const MiB = 1024 * 1024;
 
+/** A heap whose use each step sets, and whose collection leaves what `after` says; the collections record the use they found. */
+function fakeHeap(start: number, after: (used: number) => number) {
+  const heap = { used: start, collected: [] as number[] };
+  const deps = { usedBytes: () => heap.used, collect: () => void (heap.collected.push(heap.used), (heap.used = after(heap.used))) };
+  /** The heap now uses `bytes`, and the sweep ends a page. */
+  const pageAt = (guard: { afterPage(): void }, bytes: number) => void ((heap.used = bytes), guard.afterPage());
+  return { heap, deps, pageAt };
+}
+
 describe('heapGuard', () => {
   it('collects when the heap grew its slack since the sweep began, then measures from what the collection left', () => {
-    let used = 10 * MiB;
-    const collected: number[] = [];
-    const guard = heapGuard({ usedBytes: () => used, collect: () => void (collected.push(used), (used -= 2 * MiB)), slackBytes: 3 * MiB, baseline: {} });
-    used += 3 * MiB - 1;
-    guard.afterPage();
-    expect(collected).toEqual([]);
-    used += 1;
-    guard.afterPage();
-    expect(collected).toEqual([13 * MiB]);
+    const { heap, deps, pageAt } = fakeHeap(10 * MiB, (used) => used - 2 * MiB);
+    const guard = heapGuard({ ...deps, slackBytes: 3 * MiB, baseline: {} });
+    pageAt(guard, 13 * MiB - 1);
+    expect(heap.collected).toEqual([]);
+    pageAt(guard, 13 * MiB);
+    expect(heap.collected).toEqual([13 * MiB]);
     // The base is now 11 MiB: 13 MiB is growth of 2, below the slack.
-    used = 13 * MiB;
-    guard.afterPage();
-    expect(collected).toHaveLength(1);
-    used = 14 * MiB;
-    guard.afterPage();
-    expect(collected).toEqual([13 * MiB, 14 * MiB]);
+    pageAt(guard, 13 * MiB);
+    expect(heap.collected).toHaveLength(1);
+    pageAt(guard, 14 * MiB);
+    expect(heap.collected).toEqual([13 * MiB, 14 * MiB]);
     expect(guard.collections).toBe(2);
   });
 
@@ -44,30 +48,24 @@ describe('heapGuard', () => {
   });
 
   it("measures a warm instance's next sweep from the level the last one left, not from where it begins", () => {
-    let used = 10 * MiB;
-    const collected: number[] = [];
-    const baseline = {};
-    const deps = { usedBytes: () => used, collect: () => void (collected.push(used), (used = 10 * MiB)), slackBytes: 2 * MiB, baseline };
-    const first = heapGuard(deps);
-    used += 1.5 * MiB;
-    first.afterPage();
-    expect(collected).toEqual([]);
+    const { heap, deps, pageAt } = fakeHeap(10 * MiB, () => 10 * MiB);
+    const shared = { ...deps, slackBytes: 2 * MiB, baseline: {} };
+    const first = heapGuard(shared);
+    pageAt(first, 11.5 * MiB);
+    expect(heap.collected).toEqual([]);
     // The next sweep begins with the first one's 1.5 MiB of garbage: one more MiB is past the slack.
-    const second = heapGuard(deps);
-    used += MiB;
-    second.afterPage();
-    expect(collected).toEqual([12.5 * MiB]);
+    const second = heapGuard(shared);
+    pageAt(second, 12.5 * MiB);
+    expect(heap.collected).toEqual([12.5 * MiB]);
     expect([first.collections, second.collections]).toEqual([0, 1]);
     // V8 collected by itself (the old generation shrank below the level): the level follows it down.
-    used = 9 * MiB;
-    const third = heapGuard(deps);
-    third.afterPage();
-    used = 10.5 * MiB;
-    third.afterPage();
-    expect(collected).toHaveLength(1);
-    used = 11 * MiB;
-    third.afterPage();
-    expect(collected).toEqual([12.5 * MiB, 11 * MiB]);
+    heap.used = 9 * MiB;
+    const third = heapGuard(shared);
+    pageAt(third, 9 * MiB);
+    pageAt(third, 10.5 * MiB);
+    expect(heap.collected).toHaveLength(1);
+    pageAt(third, 11 * MiB);
+    expect(heap.collected).toEqual([12.5 * MiB, 11 * MiB]);
   });
 
   it('does nothing, and reads nothing, where no collection is exposed', () => {
