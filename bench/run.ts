@@ -72,6 +72,15 @@ const IAM = { IAM_DOMAIN: 'demo-domain', IAM_USER: 'demo-user', IAM_PASSWORD: 'd
 const GET_JOB = 'openmpi-hello-3-com';
 const PATCH_JOB = 'openmpi-hello-2-com';
 const SWEEP_NAMESPACE_COUNT = 10;
+/** Phases of a seeded fleet's namespaces, in turn: some of each, most of them running. */
+const FLEET_PHASES = ['Running', 'Pending', 'Completed', 'Failed', 'Running'];
+
+/** `jobs` jobs over SWEEP_NAMESPACE_COUNT new namespaces `<prefix>-0`, `<prefix>-1`, ..., each in the next of `phases`: the namespaces. */
+function seedFleet(emu: Emulator, prefix: string, jobs: number, phases: readonly string[] = FLEET_PHASES): string[] {
+  const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `${prefix}-${i}`);
+  namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: phases[i % phases.length]! }));
+  return namespaces;
+}
 
 // ------------------------------------------------------------------ rows
 
@@ -422,8 +431,7 @@ async function scalingSection(emu: Emulator, workerJs: string, work: string, fn:
     row('scaling', rt.label, null, '');
     const memoryRow = (figure: string, value: number, max: number) => (rt.budgets ? row('scaling', figure, value, 'MiB', 'memory', { max }) : row('scaling', figure, value, 'MiB'));
     for (const jobs of P.scalingJobs) {
-      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-${rt.id}-${jobs}-${i}`);
-      namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+      const namespaces = seedFleet(emu, `scale-${rt.id}-${jobs}`, jobs);
       for (const kind of ['first', 'steady'] as const) {
         progress(`scaling (${rt.id}): ${jobs} jobs, ${kind} sweep...`);
         const r = await runWorker(
@@ -481,8 +489,7 @@ const WARM_SWEEPS = 12;
  */
 async function warmInstanceRows(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv, nodeArgs: string[], id: string): Promise<void> {
   const jobs = P.scalingJobs[P.scalingJobs.length - 1]!;
-  const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `scale-warm-${jobs}-${i}`);
-  namespaces.forEach((ns, i) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+  const namespaces = seedFleet(emu, `scale-warm-${jobs}`, jobs);
   progress(`scaling (${id}): ${jobs} jobs, ${WARM_SWEEPS} sweeps in one process...`);
   const r = await runWorker(
     workerJs,
@@ -513,8 +520,7 @@ async function writeLatencySection(emu: Emulator, workerJs: string, work: string
   emu.addFault({ method: 'PATCH', path: /\/namespaces\/lat-/, times: Infinity, action: { type: 'delay', ms: WRITE_LATENCY_MS } });
   try {
     for (const inFlight of [DEFAULT_WRITES_IN_FLIGHT, DEFAULT_WRITES_IN_FLIGHT * 2]) {
-      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `lat-${inFlight}-${i}`);
-      namespaces.forEach((ns) => emu.createJobs(ns, jobs / SWEEP_NAMESPACE_COUNT, { phase: 'Running' }));
+      const namespaces = seedFleet(emu, `lat-${inFlight}`, jobs, ['Running']);
       progress(`write latency: ${jobs} jobs, ${inFlight} writes in flight...`);
       const r = await runWorker(
         workerJs,
@@ -543,32 +549,30 @@ async function writeLatencySection(emu: Emulator, workerJs: string, work: string
  * build moves by a quarter within the hour: the medians are compared, the ranges printed beside.
  */
 async function compareSection(emu: Emulator, workerJs: string, work: string, fn: BuiltFunction, base: BuiltFunction, common: Record<string, string>, env: NodeJS.ProcessEnv): Promise<void> {
-  const builds = [
-    { id: 'this build', fn },
-    { id: 'baseline', fn: base },
-  ];
   type Samples = { jobsPerS: number[]; cpuMs: number[]; growthMiB: number[] };
-  const samples = new Map<string, Samples>();
-  const at = (id: string, kind: SweepKind) => samples.get(`${id}/${kind}`) ?? (samples.set(`${id}/${kind}`, { jobsPerS: [], cpuMs: [], growthMiB: [] }), samples.get(`${id}/${kind}`)!);
+  const empty = (): Samples => ({ jobsPerS: [], cpuMs: [], growthMiB: [] });
+  const builds = [
+    { id: 'this build', tag: 't', fn, samples: { first: empty(), steady: empty() } },
+    { id: 'baseline', tag: 'b', fn: base, samples: { first: empty(), steady: empty() } },
+  ];
   for (const b of builds) row('compare', `${b.id}: ${deployedNode(b.fn).label}`, null, '');
   for (let round = 0; round < COMPARE.rounds; round++) {
     for (const b of round % 2 === 0 ? builds : [...builds].reverse()) {
       const deployed = deployedNode(b.fn);
-      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `cmp-${b.id === 'baseline' ? 'b' : 't'}-${round}-${i}`);
-      namespaces.forEach((ns, i) => emu.createJobs(ns, COMPARE.jobs / SWEEP_NAMESPACE_COUNT, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+      const namespaces = seedFleet(emu, `cmp-${b.tag}-${round}`, COMPARE.jobs);
       for (const kind of ['first', 'steady'] as const) {
         progress(`compare: round ${round + 1} of ${COMPARE.rounds}, ${b.id}, ${kind} sweep...`);
         const r = await runWorker(
           workerJs,
           work,
-          { mode: 'sweep', common: { ...common, resultPath: join(work, `result-compare-${round}-${b.id.replace(' ', '-')}-${kind}.json`) } as WorkerConfig['common'], bundle: b.fn.jsPath, timeoutS: b.fn.timeoutS, runs: 1 },
+          { mode: 'sweep', common: { ...common, resultPath: join(work, `result-compare-${round}-${b.tag}-${kind}.json`) } as WorkerConfig['common'], bundle: b.fn.jsPath, timeoutS: b.fn.timeoutS, runs: 1 },
           { ...env, ...deployed.env, SWEEP_NAMESPACES: namespaces.join(',') },
           240_000,
           deployed.nodeArgs,
         );
         const run = r.result.runs[0];
         checkSweep('compare', `${b.id}, round ${round + 1}, ${kind} sweep`, run, COMPARE.jobs, kind === 'first' ? COMPARE.jobs : 0);
-        const s = at(b.id, kind);
+        const s = b.samples[kind];
         s.jobsPerS.push(run.jobs / (run.ms / 1000));
         s.cpuMs.push(run.cpuMs);
         s.growthMiB.push(growthMiB(r.result));
@@ -579,15 +583,15 @@ async function compareSection(emu: Emulator, workerJs: string, work: string, fn:
   for (const kind of ['first', 'steady'] as const) {
     const label = `${COMPARE.jobs.toLocaleString('en-US')} jobs, ${kind} sweep, medians of ${COMPARE.rounds} alternating rounds`;
     for (const b of builds) {
-      const s = at(b.id, kind);
+      const s = b.samples[kind];
       row('compare', `${label}: ${b.id}: jobs/s (range ${range(s.jobsPerS)})`, Math.round(median(s.jobsPerS)), '/s');
       row('compare', `${label}: ${b.id}: CPU time (range ${range(s.cpuMs)})`, Math.round(median(s.cpuMs)), 'ms');
       row('compare', `${label}: ${b.id}: peak RSS growth over loaded`, round(median(s.growthMiB), 1), 'MiB');
     }
-    const ratio = median(at('this build', kind).jobsPerS) / median(at('baseline', kind).jobsPerS);
+    const ratio = median(builds[0]!.samples[kind].jobsPerS) / median(builds[1]!.samples[kind].jobsPerS);
     row('compare', `${label}: jobs/s, this build ÷ baseline (not lower)`, round(ratio, 3), '×', 'none', { min: BUDGET.sweepRateRatio });
   }
-  details.compare = { rounds: COMPARE.rounds, jobs: COMPARE.jobs, baseline: BASELINE, samples: Object.fromEntries(samples) };
+  details.compare = { rounds: COMPARE.rounds, jobs: COMPARE.jobs, baseline: BASELINE, samples: Object.fromEntries(builds.map((b) => [b.id, b.samples])) };
 }
 
 // ------------------------------------------------------------------ main
@@ -718,11 +722,9 @@ async function main(): Promise<number> {
     if (!wants('sweep')) {
       // not measured in this run (--only)
     } else if (existsSync(join(ROOT, 'functions', 'sweepJobs.ts')) && sweepFn) {
-      const perNs = P.sweepJobs / SWEEP_NAMESPACE_COUNT;
-      const namespaces = Array.from({ length: SWEEP_NAMESPACE_COUNT }, (_, i) => `bench-sweep-${i}`);
-      progress(`sweep: ${P.sweepJobs} jobs over ${namespaces.length} namespaces...`);
+      progress(`sweep: ${P.sweepJobs} jobs over ${SWEEP_NAMESPACE_COUNT} namespaces...`);
       try {
-        namespaces.forEach((ns, i) => emu!.createJobs(ns, perNs, { phase: ['Running', 'Pending', 'Completed', 'Failed', 'Running'][i % 5]! }));
+        const namespaces = seedFleet(emu, 'bench-sweep', P.sweepJobs);
         // Two fresh processes: the first sweep (writes the phase annotation on every job), then a
         // steady-state sweep (nothing changed): each process's peak RSS is its own.
         const procs: any[] = [];

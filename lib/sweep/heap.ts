@@ -45,7 +45,7 @@ export interface HeapGuardDeps {
   /** A full collection, or undefined where none is exposed (default: globalThis.gc). */
   collect?: (() => void) | undefined;
   slackBytes?: number;
-  /** Where the heap's level is kept between sweeps (default: one for the process, see heapBaseline). */
+  /** Where the heap's level is kept between sweeps (default: the process's, see HeapBaseline). */
   baseline?: HeapBaseline;
 }
 
@@ -82,8 +82,9 @@ export function heapGuard(deps: HeapGuardDeps = {}): HeapGuard & HeapGuardStats 
       if (!collect) return;
       const used = usedBytes();
       // Below the level: V8 collected by itself (the old generation shrinks only then), so that is the level now.
-      if (used < baseline.bytes!) baseline.bytes = used;
-      if (used - baseline.bytes! < slack) return;
+      const level = Math.min(baseline.bytes ?? used, used);
+      baseline.bytes = level;
+      if (used - level < slack) return;
       collect();
       this.collections++;
       baseline.bytes = usedBytes();
